@@ -1,0 +1,160 @@
+"""The `smq-monitor` command (contract §1).
+
+Exit status: 0 on success, 1 when the input is rejected (every problem on stderr), 2 on a
+usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from data_access import importer
+from data_access.db import default_database_url, get_engine
+from data_access.exporter import export_directory
+from data_access.schema import init_db
+from data_access.users import add_user
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="smq-monitor", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub.add_parser("init-db", help="create or upgrade the schema in DATABASE_URL")
+    demo = sub.add_parser("demo", help="replace the contents with the synthetic demo dataset")
+    demo.add_argument("--seed", type=int, default=42)
+    demo.add_argument("--scale", type=float, default=1.0)
+    demo.add_argument("--out", type=Path, help="also keep the generated CSV files in this folder")
+    demo.add_argument("--if-empty", action="store_true", help="do nothing when the database has trusts")
+    imp = sub.add_parser("import", help="load the CSV files of a folder in one transaction")
+    imp.add_argument("directory", type=Path)
+    imp.add_argument("--check", action="store_true", help="validate only; write nothing")
+    exp = sub.add_parser("export", help="write the database out as CSV files")
+    exp.add_argument("directory", type=Path)
+    users = sub.add_parser("users", help="manage users")
+    users_sub = users.add_subparsers(dest="users_command", required=True, metavar="ACTION")
+    add = users_sub.add_parser("add", help="create or update a user; the password is read from stdin")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=["improvement_director", "regulator", "analyst", "admin"])
+    add.add_argument("--trusts", default="", help="comma-separated trust codes (improvement directors)")
+    serve = sub.add_parser("serve", help="development server (production: gunicorn app:server)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8050)
+    serve.add_argument("--debug", action="store_true")
+    return parser
+
+
+def _err(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def cmd_import(directory: Path, check: bool, replace: bool = False) -> int:
+    if not directory.is_dir():
+        _err(f"smq-monitor: {directory} is not a folder")
+        return EXIT_USAGE
+    engine = get_engine()
+    init_db()
+    started = time.perf_counter()
+    try:
+        result = importer.import_directory(directory, engine, check_only=check, replace=replace)
+    except importer.ImportRejected as rejected:
+        for problem in rejected.problems:
+            _err(str(problem))
+        _err(f"import rejected: {len(rejected.problems)} problem(s); nothing was written")
+        return EXIT_REJECTED
+    elapsed = time.perf_counter() - started
+    verb = "checked" if check else "imported"
+    summary = ", ".join(f"{stem} {count:,}" for stem, count in result.rows.items())
+    print(f"{verb} in {elapsed:.1f} s: {summary}")
+    if check:
+        print("no problems found; nothing was written (--check)")
+    return EXIT_OK
+
+
+def cmd_demo(seed: int, scale: float, out: Path | None) -> int:
+    from data_access import demo
+
+    if scale <= 0:
+        _err("smq-monitor: --scale must be positive")
+        return EXIT_USAGE
+    started = time.perf_counter()
+    frames = demo.generate(seed=seed, scale=scale)
+    generated = time.perf_counter() - started
+    with tempfile.TemporaryDirectory(prefix="smq-demo-") as tmp:
+        target = out or Path(tmp)
+        demo.write_csvs(frames, target)
+        print(f"generated the synthetic demo dataset (seed {seed}, scale {scale:g}) in {generated:.1f} s")
+        return cmd_import(target, check=False, replace=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: 2 for usage errors, 0 for --help
+        return int(exc.code or 0)
+    try:
+        if args.command == "init-db":
+            init_db()
+            print(f"schema is up to date in {_safe_url(default_database_url())}")
+            return EXIT_OK
+        if args.command == "demo":
+            if args.if_empty:
+                init_db()
+                if importer.count_rows(get_engine())["trusts"]:
+                    print("the database already has data; leaving it as it is")
+                    return EXIT_OK
+            return cmd_demo(args.seed, args.scale, args.out)
+        if args.command == "import":
+            return cmd_import(args.directory, args.check)
+        if args.command == "export":
+            init_db()
+            written = export_directory(args.directory, get_engine())
+            print("exported " + ", ".join(f"{stem} {n:,}" for stem, n in written.items()))
+            return EXIT_OK
+        if args.command == "users":
+            return cmd_users_add(args.name, args.role, args.trusts)
+        if args.command == "serve":
+            from dashboard.app_factory import create_app
+
+            app = create_app()
+            app.run(host=args.host, port=args.port, debug=args.debug)
+            return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+    parser.print_usage(sys.stderr)
+    return EXIT_USAGE
+
+
+def cmd_users_add(name: str, role: str, trusts: str) -> int:
+    init_db()
+    if sys.stdin is not None and sys.stdin.isatty():
+        password = getpass.getpass("Password: ")
+    else:
+        password = (sys.stdin.readline() if sys.stdin else "").rstrip("\r\n")
+    codes = [t for t in trusts.split(",") if t.strip()]
+    if role == "improvement_director" and not codes:
+        _err("warning: an improvement director without --trusts sees only the public view")
+    try:
+        created = add_user(name, password, role, codes)
+    except ValueError as exc:
+        _err(f"smq-monitor: {exc}")
+        return EXIT_REJECTED
+    print(f"{'created' if created else 'updated'} user {name} ({role})")
+    return EXIT_OK
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""Engine and session handling: the one place that knows how to reach the database."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import Connection
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+_engines: dict[str, Engine] = {}
+_lock = threading.Lock()
+
+
+def instance_dir() -> Path:
+    """Where local state lives (the SQLite file, a generated secret key)."""
+    path = Path(os.environ.get("SMQ_INSTANCE_DIR", PROJECT_ROOT / "instance"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def default_database_url() -> str:
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if url:
+        return url
+    return f"sqlite:///{instance_dir() / 'smq-monitor.sqlite3'}"
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API callback
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def get_engine(url: str | None = None) -> Engine:
+    """One pooled engine per URL per process (gunicorn workers each get their own)."""
+    url = url or default_database_url()
+    with _lock:
+        engine = _engines.get(url)
+        if engine is None:
+            if url.startswith("sqlite"):
+                engine = create_engine(url, connect_args={"timeout": 10})
+                event.listen(engine, "connect", _sqlite_pragmas)
+            else:
+                # pre_ping lets a pool survive a database restart: dead connections are
+                # replaced on checkout, so the app recovers by itself.
+                engine = create_engine(
+                    url,
+                    pool_pre_ping=True,
+                    pool_size=5,
+                    max_overflow=5,
+                    pool_recycle=1800,
+                    pool_timeout=5,
+                    connect_args={"connect_timeout": 3},
+                )
+            _engines[url] = engine
+        return engine
+
+
+def dispose_engines() -> None:
+    """Drop every pool, e.g. after fork or in tests that switch databases."""
+    with _lock:
+        for engine in _engines.values():
+            engine.dispose()
+        _engines.clear()
+
+
+@contextmanager
+def connect(url: str | None = None) -> Iterator[Connection]:
+    with get_engine(url).connect() as conn:
+        yield conn
+
+
+def ping(url: str | None = None) -> bool:
+    """True when the database answers a trivial query."""
+    try:
+        with connect(url) as conn:
+            conn.execute(text("SELECT 1"))
+        return True
+    except Exception:  # noqa: BLE001 - any failure means "not answering"
+        return False

@@ -1,0 +1,529 @@
+"""Validate and load the CSV files of the contract.
+
+Validation reads every file first and reports every problem as ``file:line: column: reason``;
+only a clean set is loaded, in one transaction, as an upsert on the natural keys. A rejected
+import therefore writes nothing, and re-importing the same rows changes nothing.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+
+from data_access import csv_format, models, vocab
+from data_access.csv_format import Column, FileSpec
+
+TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1"})
+FALSE_WORDS = frozenset({"false", "f", "no", "n", "0"})
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    filename: str
+    line: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.filename}:{self.line}: {self.column}: {self.reason}"
+
+
+class ImportRejected(Exception):
+    """Raised with every problem found; nothing has been written."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems, key=_problem_order)
+        super().__init__(f"{len(self.problems)} problem(s) in the import")
+
+
+_FILE_ORDER = {spec.filename: i for i, spec in enumerate(csv_format.FILES)}
+
+
+def _problem_order(p: Problem) -> tuple:
+    return (_FILE_ORDER.get(p.filename, 99), p.filename, p.line, p.column, p.reason)
+
+
+@dataclass
+class ParsedFile:
+    """A validated file: typed columns, plus the source line of each row for messages."""
+
+    spec: FileSpec
+    frame: pd.DataFrame
+    lines: np.ndarray
+    present: tuple[str, ...]
+
+
+@dataclass
+class ImportResult:
+    rows: dict[str, int] = field(default_factory=dict)
+    data_version: int = 0
+
+
+# --------------------------------------------------------------------------------------------
+# Reading
+
+
+def _decode(raw: bytes, filename: str, problems: list[Problem]) -> str | None:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        problems.append(
+            Problem(filename, line, "-", f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x})")
+        )
+        return None
+
+
+def read_table(raw: bytes, spec: FileSpec, problems: list[Problem]) -> tuple[pd.DataFrame, np.ndarray] | None:
+    """Parse CSV bytes into a frame of stripped strings with the source line of each row."""
+    text = _decode(raw, spec.filename, problems)
+    if text is None:
+        return None
+    if not text.strip():
+        problems.append(Problem(spec.filename, 1, "-", "the file is empty (a header row is required)"))
+        return None
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
+        )
+    except pd.errors.ParserError as exc:
+        message = str(exc).strip()
+        line = 1
+        marker = " line "
+        if marker in message:
+            digits = message.split(marker, 1)[1].split(",")[0].split(" ")[0]
+            if digits.isdigit():
+                line = int(digits)
+        problems.append(Problem(spec.filename, line, "-", f"not valid CSV ({message})"))
+        return None
+    headers = [str(h).strip().lstrip("\ufeff").lower() for h in frame.columns]
+    seen: set[str] = set()
+    for name in headers:
+        if name in seen:
+            problems.append(Problem(spec.filename, 1, name, "the column appears twice in the header"))
+        seen.add(name)
+    if len(seen) != len(headers):
+        return None
+    frame.columns = headers
+    lines = np.arange(len(frame), dtype=np.int64) + 2
+    if len(frame):
+        blank = np.ones(len(frame), dtype=bool)
+        for name in headers:
+            blank &= (frame[name].str.strip() == "").to_numpy()
+        if blank.any():
+            frame = frame.loc[~blank].reset_index(drop=True)
+            lines = lines[~blank]
+    for name in headers:
+        frame[name] = frame[name].str.strip()
+    missing = [c.name for c in spec.columns if c.required and c.name not in frame.columns]
+    for name in missing:
+        problems.append(Problem(spec.filename, 1, name, "required column is missing from the header"))
+    if missing:
+        return None
+    return frame, lines
+
+
+# --------------------------------------------------------------------------------------------
+# Column parsers: each returns the typed series and a boolean mask of bad cells.
+
+
+def _report(
+    problems: list[Problem],
+    spec: FileSpec,
+    lines: np.ndarray,
+    column: str,
+    mask: np.ndarray,
+    raw: pd.Series,
+    reason: str,
+) -> None:
+    if not mask.any():
+        return
+    for line, cell in zip(lines[mask], raw.to_numpy()[mask], strict=True):
+        problems.append(Problem(spec.filename, int(line), column, reason.format(value=cell)))
+
+
+def parse_dates(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    iso = pd.to_datetime(raw, format="%Y-%m-%d", errors="coerce")
+    need = iso.isna() & (raw != "")
+    if need.any():
+        uk = pd.to_datetime(raw[need], format="%d/%m/%Y", errors="coerce")
+        iso = iso.copy()
+        iso.loc[need] = uk
+    bad = (iso.isna() & (raw != "")).to_numpy()
+    return iso, bad
+
+
+def parse_numbers(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    values = pd.to_numeric(raw.where(raw != "", None), errors="coerce").astype("float64")
+    finite = np.isfinite(values.to_numpy(dtype="float64", na_value=np.nan))
+    bad = ((raw != "").to_numpy()) & ~finite
+    return values.where(finite, np.nan), bad
+
+
+def parse_bools(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    lower = raw.str.lower()
+    truth = lower.isin(TRUE_WORDS)
+    falsity = lower.isin(FALSE_WORDS)
+    bad = ((raw != "") & ~truth & ~falsity).to_numpy()
+    result = pd.Series(pd.NA, index=raw.index, dtype="boolean")
+    result[truth] = True
+    result[falsity] = False
+    return result, bad
+
+
+def _normalise_codes(raw: pd.Series) -> pd.Series:
+    uniques = {value: vocab.normalise_code(value) for value in raw.unique()}
+    return raw.map(uniques)
+
+
+def _parse_column(
+    col: Column, raw: pd.Series, spec: FileSpec, lines: np.ndarray, problems: list[Problem]
+) -> pd.Series:
+    blank = (raw == "").to_numpy()
+    if col.nonblank:
+        _report(problems, spec, lines, col.name, blank, raw, "a value is required")
+    kind = col.kind
+    if kind == "date":
+        parsed, bad = parse_dates(raw)
+        _report(problems, spec, lines, col.name, bad, raw, "'{value}' is not a date (YYYY-MM-DD or DD/MM/YYYY)")
+        return parsed
+    if kind == "number":
+        parsed, bad = parse_numbers(raw)
+        _report(problems, spec, lines, col.name, bad, raw, "'{value}' is not a number")
+        return parsed
+    if kind == "bool":
+        parsed, bad = parse_bools(raw)
+        _report(problems, spec, lines, col.name, bad, raw, "'{value}' is not true or false")
+        return parsed
+    if kind == "code":
+        codes = _normalise_codes(raw)
+        bad = ((raw != "") & ~codes.isin(col.codes)).to_numpy()
+        allowed = ", ".join(col.codes)
+        _report(problems, spec, lines, col.name, bad, raw, f"unknown code '{{value}}' (expected one of: {allowed})")
+        return codes.where(raw != "", None)
+    if kind == "codelist":
+        result = []
+        for line, cell in zip(lines, raw.to_numpy(), strict=True):
+            parts = [vocab.normalise_code(p) for p in str(cell).split(";") if p.strip()]
+            unknown = [p for p in parts if p not in col.codes]
+            for part in unknown:
+                problems.append(
+                    Problem(spec.filename, int(line), col.name, f"unknown code '{part}' (expected one of: {', '.join(col.codes)})")
+                )
+            result.append(";".join(parts) if parts else None)
+        return pd.Series(result, index=raw.index, dtype=object)
+    if kind == "trust":
+        return raw.str.upper().where(raw != "", None)
+    if kind in ("metric", "metric_code"):
+        return raw.str.lower().where(raw != "", None)
+    return raw.where(raw != "", None)
+
+
+def parse_file(raw: bytes, spec: FileSpec, problems: list[Problem]) -> ParsedFile | None:
+    table = read_table(raw, spec, problems)
+    if table is None:
+        return None
+    frame, lines = table
+    typed = pd.DataFrame(index=frame.index)
+    present = []
+    for col in spec.columns:
+        if col.name not in frame.columns:
+            continue
+        present.append(col.name)
+        typed[col.name] = _parse_column(col, frame[col.name], spec, lines, problems)
+    parsed = ParsedFile(spec, typed, lines, tuple(present))
+    _check_duplicate_keys(parsed, problems)
+    if spec is csv_format.DATASET and len(typed) > 1:
+        problems.append(Problem(spec.filename, int(lines[1]), "-", "dataset.csv must have exactly one row"))
+    return parsed
+
+
+def _check_duplicate_keys(parsed: ParsedFile, problems: list[Problem]) -> None:
+    key = list(parsed.spec.key)
+    if not key or parsed.frame.empty:
+        return
+    frame = parsed.frame[key]
+    if frame.isna().any(axis=None):
+        frame = frame.dropna()
+    dup = frame.duplicated(keep=False)
+    if not dup.any():
+        return
+    sub = frame[dup].copy()
+    sub["_line"] = parsed.lines[parsed.frame.index.get_indexer(sub.index)]
+    first_line = sub.groupby(key, sort=False, dropna=False)["_line"].transform("min")
+    for line, first in zip(sub["_line"].to_numpy(), first_line.to_numpy(), strict=True):
+        if line != first:
+            problems.append(
+                Problem(parsed.spec.filename, int(line), ",".join(key), f"duplicate key (same as line {int(first)})")
+            )
+
+
+# --------------------------------------------------------------------------------------------
+# Cross-file checks
+
+
+def _check_references(
+    parsed: ParsedFile, column: str, known: set[str], what: str, problems: list[Problem]
+) -> None:
+    if column not in parsed.frame.columns:
+        return
+    values = parsed.frame[column]
+    bad = (values.notna() & ~values.isin(known)).to_numpy()
+    _report(problems, parsed.spec, parsed.lines, column, bad, values, f"unknown {what} '{{value}}'")
+
+
+def _check_order(parsed: ParsedFile, start: str, end: str, problems: list[Problem]) -> None:
+    if start not in parsed.frame.columns or end not in parsed.frame.columns:
+        return
+    frame = parsed.frame
+    bad = (frame[end].notna() & frame[start].notna() & (frame[end] < frame[start])).to_numpy()
+    _report(problems, parsed.spec, parsed.lines, end, bad, frame[end].dt.strftime("%Y-%m-%d"), f"'{{value}}' is before {start}")
+
+
+def _check_overlaps(parsed: ParsedFile, existing: pd.DataFrame, problems: list[Problem]) -> None:
+    """Episodes of one regime for one trust must not overlap, after merging with the database."""
+    frame = parsed.frame.dropna(subset=["trust_code", "regime", "start_date"]).copy()
+    if frame.empty:
+        return
+    frame["_line"] = parsed.lines[parsed.frame.index.get_indexer(frame.index)]
+    if "end_date" not in frame.columns:
+        frame["end_date"] = pd.NaT
+    old = existing.copy()
+    if not old.empty:
+        old["_line"] = 0
+        keys = ["trust_code", "regime", "start_date"]
+        old = old.merge(frame[keys], on=keys, how="left", indicator=True)
+        old = old[old["_merge"] == "left_only"].drop(columns="_merge")
+        old = old[old["trust_code"].isin(set(frame["trust_code"]))]
+    merged = pd.concat([frame[["trust_code", "regime", "start_date", "end_date", "_line"]], old], ignore_index=True)
+    merged = merged.sort_values(["trust_code", "regime", "start_date"], kind="stable")
+    far_future = pd.Timestamp("2262-01-01")
+    previous_end = merged.groupby(["trust_code", "regime"])["end_date"].shift(1)
+    previous_open = merged.groupby(["trust_code", "regime"])["start_date"].shift(1).notna() & previous_end.isna()
+    previous_end = previous_end.fillna(far_future).where(previous_open | previous_end.notna())
+    previous_line = merged.groupby(["trust_code", "regime"])["_line"].shift(1)
+    clash = previous_end.notna() & (merged["start_date"] <= previous_end)
+    for _, row in merged[clash].iterrows():
+        prev = previous_line.loc[row.name]
+        line = int(row["_line"]) if row["_line"] else int(prev)
+        other = f"line {int(prev)}" if prev else "an episode already in the database"
+        problems.append(
+            Problem(
+                parsed.spec.filename,
+                line,
+                "start_date",
+                f"{row['regime']} episode of {row['trust_code']} overlaps the episode at {other}",
+            )
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# Public API
+
+
+def _database_state(engine: Engine | None) -> tuple[set[str], set[str], pd.DataFrame]:
+    empty = pd.DataFrame(columns=["trust_code", "regime", "start_date", "end_date"])
+    if engine is None:
+        return set(), set(), empty
+    with engine.connect() as conn:
+        trusts = set(conn.scalars(select(models.Trust.trust_code)))
+        metrics = set(conn.scalars(select(models.Metric.metric_id)))
+        episodes = pd.DataFrame(
+            conn.execute(
+                select(
+                    models.RegimeEpisode.trust_code,
+                    models.RegimeEpisode.regime,
+                    models.RegimeEpisode.start_date,
+                    models.RegimeEpisode.end_date,
+                )
+            ).all(),
+            columns=["trust_code", "regime", "start_date", "end_date"],
+        )
+    for col in ("start_date", "end_date"):
+        episodes[col] = pd.to_datetime(episodes[col])
+    return trusts, metrics, episodes
+
+
+def validate(
+    files: dict[str, bytes], engine: Engine | None = None, replace: bool = False
+) -> dict[str, ParsedFile]:
+    """Parse and check a set of CSV files given as {filename: bytes}.
+
+    Raises ImportRejected listing every problem. References may point at rows already in the
+    database unless ``replace`` (the import will replace the database's contents).
+    """
+    problems: list[Problem] = []
+    if csv_format.TRUSTS.filename not in files:
+        problems.append(Problem(csv_format.TRUSTS.filename, 0, "-", "trusts.csv is required"))
+    parsed: dict[str, ParsedFile] = {}
+    for spec in csv_format.FILES:
+        if spec.filename in files:
+            result = parse_file(files[spec.filename], spec, problems)
+            if result is not None:
+                parsed[spec.stem] = result
+
+    db_trusts, db_metrics, db_episodes = _database_state(None if replace else engine)
+    known_trusts = set(db_trusts)
+    if "trusts" in parsed:
+        known_trusts |= set(parsed["trusts"].frame["trust_code"].dropna())
+    known_metrics = set(db_metrics)
+    if "metrics" in parsed:
+        known_metrics |= set(parsed["metrics"].frame["metric_id"].dropna())
+    # A trusts.csv or metrics.csv that could not be read is already reported; checking references
+    # against it would bury that one problem under a false one per row.
+    trusts_readable = "trusts" in parsed
+    metrics_readable = "metrics" in parsed or csv_format.METRICS.filename not in files
+    for stem, item in parsed.items():
+        if trusts_readable and stem not in ("trusts", "dataset") and "trust_code" in item.frame.columns:
+            _check_references(item, "trust_code", known_trusts, "trust", problems)
+    if "metric_values" in parsed and metrics_readable:
+        _check_references(parsed["metric_values"], "metric_id", known_metrics, "metric", problems)
+    for stem in ("regime_episodes", "interventions"):
+        if stem in parsed:
+            _check_order(parsed[stem], "start_date", "end_date", problems)
+    if "regime_episodes" in parsed:
+        _check_overlaps(parsed["regime_episodes"], db_episodes, problems)
+    if problems:
+        raise ImportRejected(problems)
+    return parsed
+
+
+def read_directory(directory: Path) -> dict[str, bytes]:
+    """The contract's files found in a folder (names matched case-insensitively)."""
+    wanted = {spec.filename for spec in csv_format.FILES}
+    found: dict[str, bytes] = {}
+    for path in sorted(Path(directory).iterdir()):
+        if path.is_file() and path.name.lower() in wanted:
+            found[path.name.lower()] = path.read_bytes()
+    return found
+
+
+def _records(parsed: ParsedFile) -> list[dict]:
+    frame = parsed.frame
+    columns: dict[str, list] = {}
+    for name in parsed.present:
+        series = frame[name]
+        if pd.api.types.is_datetime64_any_dtype(series):
+            values = [None if ts is pd.NaT else ts.date() for ts in series.astype(object).where(series.notna(), pd.NaT)]
+        elif pd.api.types.is_float_dtype(series):
+            values = [None if math.isnan(v) else float(v) for v in series.to_numpy()]
+        elif isinstance(series.dtype, pd.BooleanDtype):
+            values = [None if v is pd.NA else bool(v) for v in series.astype(object)]
+        else:
+            values = [None if (v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))) else v for v in series.astype(object)]
+        columns[name] = values
+    names = list(columns)
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+
+
+def _upsert(conn: Connection, table, rows: list[dict], key: Iterable[str], batch: int = 20_000) -> None:
+    if not rows:
+        return
+    dialect = conn.dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        raise RuntimeError(f"unsupported database {dialect}")
+    names = list(rows[0])
+    key = list(key)
+    stmt = dialect_insert(table)
+    updates = {name: stmt.excluded[name] for name in names if name not in key}
+    if updates:
+        stmt = stmt.on_conflict_do_update(index_elements=key, set_=updates)
+    else:
+        stmt = stmt.on_conflict_do_nothing(index_elements=key)
+    for start in range(0, len(rows), batch):
+        conn.execute(stmt, rows[start : start + batch])
+
+
+def _insert(conn: Connection, table, rows: list[dict], batch: int = 20_000) -> None:
+    for start in range(0, len(rows), batch):
+        conn.execute(insert(table), rows[start : start + batch])
+
+
+TABLES = {
+    "trusts": models.Trust.__table__,
+    "metrics": models.Metric.__table__,
+    "regime_episodes": models.RegimeEpisode.__table__,
+    "cqc_ratings": models.CqcRating.__table__,
+    "metric_values": models.MetricValue.__table__,
+    "interventions": models.Intervention.__table__,
+    "costs": models.Cost.__table__,
+}
+
+
+def clear_data(conn: Connection) -> None:
+    """Delete every data row (not users), children first."""
+    for stem in reversed(list(TABLES)):
+        conn.execute(delete(TABLES[stem]))
+
+
+def load(engine: Engine, parsed: dict[str, ParsedFile], replace: bool = False) -> ImportResult:
+    """Write validated files in one transaction; bump the data version for cache keys."""
+    result = ImportResult()
+    with engine.begin() as conn:
+        if replace:
+            clear_data(conn)
+        for stem, table in TABLES.items():
+            if stem not in parsed:
+                continue
+            rows = _records(parsed[stem])
+            if replace:
+                _insert(conn, table, rows)
+            else:
+                _upsert(conn, table, rows, parsed[stem].spec.key)
+            result.rows[stem] = len(rows)
+        result.data_version = _bump_dataset(conn, parsed.get("dataset"), replace)
+    return result
+
+
+def _bump_dataset(conn: Connection, dataset: ParsedFile | None, replace: bool) -> int:
+    info = models.DatasetInfo.__table__
+    current = conn.execute(select(info.c.data_version).where(info.c.id == 1)).scalar()
+    now = datetime.now(UTC).replace(tzinfo=None)
+    values: dict = {"imported_at": now}
+    if replace:
+        values.update(name=None, synthetic=None, as_of=None, licence=None, notes=None)
+    if dataset is not None and len(dataset.frame):
+        row = _records(dataset)[0]
+        values.update(row)
+    if current is None:
+        conn.execute(insert(info).values(id=1, data_version=1, **values))
+        return 1
+    conn.execute(update(info).where(info.c.id == 1).values(data_version=current + 1, **values))
+    return int(current) + 1
+
+
+def bump_data_version(engine: Engine) -> int:
+    with engine.begin() as conn:
+        return _bump_dataset(conn, None, replace=False)
+
+
+def import_directory(directory: Path, engine: Engine, check_only: bool = False, replace: bool = False) -> ImportResult:
+    files = read_directory(directory)
+    parsed = validate(files, engine, replace=replace)
+    if check_only:
+        return ImportResult(rows={stem: len(p.frame) for stem, p in parsed.items()})
+    return load(engine, parsed, replace=replace)
+
+
+def count_rows(engine: Engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        return {stem: int(conn.execute(select(func.count()).select_from(t)).scalar() or 0) for stem, t in TABLES.items()}
