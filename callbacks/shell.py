@@ -1,0 +1,104 @@
+"""The frame's callbacks: routing, the global filter bar ⇄ URL, the outage banner, nav links."""
+
+from __future__ import annotations
+
+from dash import Input, Output, State, callback, clientside_callback, ctx, no_update
+from sqlalchemy.exc import SQLAlchemyError
+
+from callbacks.common import filters_from, viewer
+from callbacks.urlsync import UrlField, apply_value, search_for, value_from
+from data_access import db
+from layouts import components
+from layouts.ids import Filter, Shell
+from layouts.pages import nav_pages, not_found, render, resolve
+
+GLOBAL_FIELDS = [
+    UrlField(Filter.TYPE, "type", multi=True),
+    UrlField(Filter.GROUP, "group", multi=True),
+    UrlField(Filter.REGION, "region", multi=True),
+    UrlField(Filter.REGIME, "regime", multi=True),
+    UrlField(Filter.FROM, "from"),
+    UrlField(Filter.TO, "to"),
+    UrlField(Filter.TRUST, "trust"),
+]
+
+
+@callback(
+    Output(Shell.PAGE, "children"),
+    Output(Shell.TITLE, "data"),
+    Output("filter-bar-wrap", "hidden"),
+    Input(Shell.URL, "pathname"),
+    State(Shell.URL, "search"),
+)
+def route(pathname: str | None, search: str | None):
+    page, kwargs = resolve(pathname)
+    if page is None:
+        return not_found(pathname or "/"), "Page not found", True
+    filters, notices = filters_from(search)
+    try:
+        content = render(page, filters, viewer(), notices, search or "", kwargs)
+    except SQLAlchemyError:
+        content = components.error_state()
+    return content, page.title, not page.filter_bar
+
+
+clientside_callback(
+    "function(title) { if (title) { document.title = title + ' · smq-monitor'; } return ''; }",
+    Output(Shell.TITLE, "id", allow_duplicate=True),
+    Input(Shell.TITLE, "data"),
+    prevent_initial_call=True,
+)
+
+
+@callback(
+    Output(Shell.URL, "search", allow_duplicate=True),
+    Output(Shell.NOTICES, "children"),
+    *[Output(f.component_id, f.prop) for f in GLOBAL_FIELDS],
+    Input(Shell.URL, "search"),
+    Input(Shell.FILTER_RESET, "n_clicks"),
+    *[Input(f.component_id, f.prop) for f in GLOBAL_FIELDS],
+    State(Shell.URL, "pathname"),
+    prevent_initial_call="initial_duplicate",
+)
+def sync_global_filters(search: str | None, _reset, *values_and_path):
+    """URL → filter bar (initial load, back/forward, links); filter bar → URL (user change)."""
+    *values, pathname = values_and_path
+    filters, notices = filters_from(search)
+    unchanged = [no_update] * len(GLOBAL_FIELDS)
+    trigger = ctx.triggered_id
+    if trigger == Shell.FILTER_RESET:
+        cleared = filters
+        for field in GLOBAL_FIELDS:
+            cleared = apply_value(cleared, field, [] if field.multi else None)
+        return search_for(cleared), [], *[[] if f.multi else None for f in GLOBAL_FIELDS]
+    if trigger is None or trigger == Shell.URL:
+        page, _ = resolve(pathname)
+        shown = components.notices(notices) if page is None or page.filter_bar else []
+        return no_update, shown, *[value_from(filters, f) for f in GLOBAL_FIELDS]
+    updated = filters
+    for field, value in zip(GLOBAL_FIELDS, values, strict=True):
+        updated = apply_value(updated, field, value)
+    new_search = search_for(updated)
+    if new_search == (search or ""):
+        return no_update, no_update, *unchanged
+    return new_search, no_update, *unchanged
+
+
+@callback(
+    *[Output(f"nav-{p.path.strip('/') or 'overview'}", "href") for p in nav_pages()],
+    *[Output(f"nav-{p.path.strip('/') or 'overview'}", "className") for p in nav_pages()],
+    Input(Shell.URL, "search"),
+    Input(Shell.URL, "pathname"),
+)
+def nav_links(search: str | None, pathname: str | None):
+    """Navigation keeps the filters, so moving between views keeps the selection."""
+    pages = nav_pages()
+    hrefs = [p.path + (search or "") for p in pages]
+    current = (pathname or "/").rstrip("/") or "/"
+    classes = ["smq-nav-link active" if p.path == current else "smq-nav-link" for p in pages]
+    return *hrefs, *classes
+
+
+@callback(Output(Shell.OUTAGE, "hidden"), Input(Shell.HEALTH_TIMER, "n_intervals"))
+def outage_banner(_n) -> bool:
+    return db.ping()

@@ -1,0 +1,99 @@
+"""Keep page controls and the URL query string in step, both ways.
+
+A control change writes the URL (so a copied link reproduces the view); a URL change (back,
+forward, a pasted link) sets the controls. One circular callback per set of controls does both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from dash import Input, Output, State, callback, ctx, no_update
+
+from callbacks.common import filters_from
+from data_access.filters import Filters
+
+KEY_ATTR = {
+    "type": "types",
+    "group": "groups",
+    "region": "regions",
+    "regime": "regimes",
+    "trust": "trusts",
+    "metric": "metrics",
+    "from": "date_from",
+    "to": "date_to",
+    "align": "align",
+}
+
+
+@dataclass(frozen=True)
+class UrlField:
+    """A control bound to one query-string key. multi: the control holds a list."""
+
+    component_id: str
+    key: str
+    multi: bool = False
+    prop: str = "value"
+    default: str | None = None
+
+
+def value_from(filters: Filters, field: UrlField):
+    attr = KEY_ATTR.get(field.key)
+    if attr is None:
+        return filters.extra(field.key, field.default)
+    value = getattr(filters, attr)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return list(value) if field.multi else (value[0] if value else field.default)
+    return value
+
+
+def apply_value(filters: Filters, field: UrlField, value) -> Filters:
+    attr = KEY_ATTR.get(field.key)
+    if attr is None:
+        text = value if isinstance(value, str) and value else None
+        if text == field.default:
+            text = None
+        return filters.with_extra(field.key, text)
+    if attr in ("date_from", "date_to"):
+        try:
+            return filters.with_(**{attr: date.fromisoformat(value) if value else None})
+        except (TypeError, ValueError):
+            return filters
+    if attr == "align":
+        return filters.with_(align=value or "calendar")
+    if isinstance(value, list | tuple):
+        items = tuple(str(v) for v in value if v not in (None, ""))
+    else:
+        items = (str(value),) if value not in (None, "") else ()
+    return filters.with_(**{attr: items})
+
+
+def search_for(filters: Filters) -> str:
+    query = filters.to_query()
+    return f"?{query}" if query else ""
+
+
+def register_url_sync(url_id: str, fields: list[UrlField], name: str) -> None:
+    """Register the two-way sync for a page's own controls (global filters have their own)."""
+    outputs = [Output(url_id, "search", allow_duplicate=True)] + [
+        Output(f.component_id, f.prop, allow_duplicate=True) for f in fields
+    ]
+    inputs = [Input(url_id, "search")] + [Input(f.component_id, f.prop) for f in fields]
+
+    def sync(search, *values):
+        filters, _ = filters_from(search)
+        if ctx.triggered_id == url_id:
+            return [no_update] + [value_from(filters, f) for f in fields]
+        updated = filters
+        for f, value in zip(fields, values, strict=True):
+            updated = apply_value(updated, f, value)
+        new_search = search_for(updated)
+        if new_search == (search or ""):
+            return [no_update] * (len(fields) + 1)
+        return [new_search] + [no_update] * len(fields)
+
+    sync.__name__ = f"sync_url_{name}"
+    callback(*outputs, *inputs, State(url_id, "pathname"), prevent_initial_call=True)(lambda *a: sync(*a[:-1]))

@@ -1,0 +1,58 @@
+"""The app factory: a Flask server with the Dash app, auth, downloads, health and caching."""
+
+from __future__ import annotations
+
+import logging
+
+import dash
+from flask import Flask, Response
+
+from dashboard import auth, downloads, security
+from dashboard.config import Settings, load_settings
+from data_access import db
+from data_access.cache import cache
+from data_access.db import PROJECT_ROOT
+
+
+def create_server(settings: Settings | None = None) -> Flask:
+    settings = settings or load_settings()
+    server = Flask("smq_monitor")
+    server.config.update(settings.flask_config())
+    server.config["SMQ_SETTINGS"] = settings
+    cache.init_app(server)
+    server.register_blueprint(auth.bp)
+    server.register_blueprint(downloads.bp)
+    security.install(server)
+
+    @server.get("/healthz")
+    def healthz() -> Response:
+        if db.ping():
+            return Response("ok\n", mimetype="text/plain", headers={"Cache-Control": "no-store"})
+        return Response("database unavailable\n", status=503, mimetype="text/plain", headers={"Cache-Control": "no-store"})
+
+    return server
+
+
+def create_app(settings: Settings | None = None) -> dash.Dash:
+    """Build the whole app. Callbacks register globally when `callbacks` is imported."""
+    from dashboard import theme
+    from layouts import shell
+
+    import callbacks  # noqa: F401 - registers the callbacks
+
+    server = create_server(settings)
+    theme.apply_theme()
+    app = dash.Dash(
+        "smq_monitor",
+        server=server,
+        title="smq-monitor",
+        update_title=None,
+        assets_folder=str(PROJECT_ROOT / "assets"),
+        serve_locally=True,
+        suppress_callback_exceptions=True,
+        compress=False,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    app.layout = shell.layout
+    logging.getLogger("smq_monitor").setLevel(logging.INFO)
+    return app

@@ -1,0 +1,129 @@
+"""GET /download/<view>.csv: the data behind a view, for the current viewer (contract §4)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Callable, Iterator
+from datetime import date
+
+import pandas as pd
+from flask import Blueprint, Response, abort, request, stream_with_context
+from sqlalchemy.exc import SQLAlchemyError
+
+from dashboard import tables
+from dashboard.auth import current_viewer
+from data_access import queries
+from data_access.filters import Filters
+from data_access.viewer import Viewer
+
+bp = Blueprint("downloads", __name__)
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def trusts_table(viewer: Viewer, filters: Filters) -> pd.DataFrame:
+    return tables.trusts_view(queries.trusts(viewer, filters))
+
+
+def episodes_table(viewer: Viewer, filters: Filters) -> pd.DataFrame:
+    return tables.episodes_view(queries.episodes(viewer, filters), queries.trusts(viewer, filters))
+
+
+def ratings_table(viewer: Viewer, filters: Filters) -> pd.DataFrame:
+    return tables.ratings_view(queries.ratings(viewer, filters))
+
+
+def trajectories_table(viewer: Viewer, filters: Filters) -> pd.DataFrame:
+    trusts = queries.trusts(viewer, filters)
+    values = queries.metric_values(viewer, filters, filters.metrics)
+    spc_trust = filters.trust if len(trusts) == 1 else None
+    return tables.trajectories_view(
+        values, trusts, queries.metrics(), filters.align, spc_trust=spc_trust,
+        spc_break=filters.extra("spc_break"),
+    )
+
+
+def uptake_table(viewer: Viewer, filters: Filters) -> pd.DataFrame:
+    return tables.uptake_view(queries.trusts(viewer, filters), queries.interventions(viewer, filters))
+
+
+def costs_table(viewer: Viewer, filters: Filters) -> pd.DataFrame:
+    return tables.costs_view(
+        queries.trusts(viewer, filters),
+        queries.episodes(viewer, filters),
+        queries.costs(viewer, filters),
+        queries.ratings(viewer, filters, domains=("overall",)),
+        queries.as_of(),
+    )
+
+
+VIEWS: dict[str, Callable[[Viewer, Filters], pd.DataFrame]] = {
+    "trusts": trusts_table,
+    "episodes": episodes_table,
+    "ratings": ratings_table,
+    "trajectories": trajectories_table,
+    "uptake": uptake_table,
+    "costs": costs_table,
+}
+
+
+def neutralise(text: str) -> str:
+    """Stop a spreadsheet from running a cell as a formula (CSV injection)."""
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def format_value(value: object) -> str:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, int):
+        return str(value)
+    return neutralise(str(value))
+
+
+def csv_rows(frame: pd.DataFrame, chunk: int = 20_000) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([neutralise(str(c)) for c in frame.columns])
+    yield buffer.getvalue()
+    columns = [frame[c].astype(object).tolist() for c in frame.columns]
+    for start in range(0, len(frame), chunk):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        for row in zip(*(col[start : start + chunk] for col in columns), strict=True):
+            writer.writerow([format_value(v.item() if hasattr(v, "item") and not isinstance(v, str) else v) for v in row])
+        yield buffer.getvalue()
+
+
+def to_csv(frame: pd.DataFrame) -> str:
+    return "".join(csv_rows(frame))
+
+
+@bp.get("/download/<view>.csv")
+def download(view: str) -> Response:
+    builder = VIEWS.get(view)
+    if builder is None:
+        abort(404, f"No such download. Available: {', '.join(VIEWS)}.")
+    try:
+        filters, notices = queries.parse_filters(request.query_string.decode("utf-8", "replace"))
+        frame = builder(current_viewer(), filters)
+    except SQLAlchemyError:
+        return Response("The database is not answering; try again in a moment.\n", status=503,
+                        mimetype="text/plain", headers={"Retry-After": "10"})
+    stamp = queries.as_of().isoformat()
+    headers = {
+        "Content-Disposition": f'attachment; filename="smq-monitor-{view}-{stamp}.csv"',
+        "Cache-Control": "private, no-store",
+        "X-Ignored-Parameters": str(len(notices)),
+    }
+    return Response(stream_with_context(csv_rows(frame)), mimetype="text/csv", headers=headers)

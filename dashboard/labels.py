@@ -1,0 +1,113 @@
+"""Words for codes: users see "Clear performance improvers", never `clear_improver`."""
+
+from __future__ import annotations
+
+GROUP_LABELS: dict[str, str] = {
+    "prolonged_poor_performer": "Prolonged poor performers",
+    "cp_to_smq": "Challenged providers moved into SMQ",
+    "cp_only": "Challenged providers only",
+    "clear_improver": "Clear performance improvers",
+    "other_smq": "Other SMQ trusts",
+    "never": "Never in SMQ or CP",
+}
+TYPE_LABELS: dict[str, str] = {
+    "acute": "Acute",
+    "acute_and_community": "Acute and community",
+    "mental_health": "Mental health",
+    "community": "Community",
+    "ambulance": "Ambulance",
+    "specialist": "Specialist",
+}
+REGIME_LABELS: dict[str, str] = {
+    "smq": "Special Measures for Quality",
+    "cp": "Challenged Providers",
+    "none": "Neither regime",
+}
+REGIME_SHORT: dict[str, str] = {"smq": "SMQ", "cp": "CP", "none": "None"}
+ALIGN_LABELS: dict[str, str] = {
+    "calendar": "Calendar time",
+    "smq_entry": "Months from SMQ entry",
+    "smq_exit": "Months from SMQ exit",
+    "cp_entry": "Months from CP entry",
+}
+RATING_LABELS: dict[str, str] = {
+    "outstanding": "Outstanding",
+    "good": "Good",
+    "requires_improvement": "Requires improvement",
+    "inadequate": "Inadequate",
+}
+DOMAIN_LABELS: dict[str, str] = {
+    "overall": "Overall",
+    "safe": "Safe",
+    "effective": "Effective",
+    "caring": "Caring",
+    "responsive": "Responsive",
+    "well_led": "Well-led",
+}
+METRIC_DOMAIN_LABELS: dict[str, str] = {
+    "access": "Access",
+    "safety_outcomes": "Safety and outcomes",
+    "workforce_culture": "Workforce and culture",
+    "finance": "Finance",
+    "patient_experience": "Patient experience",
+}
+INTERVENTION_LABELS: dict[str, str] = {
+    "improvement_director": "Improvement Director",
+    "buddying": "Buddying",
+    "central_funding": "Central funding",
+    "leadership_change": "Leadership change",
+    "deep_dive": "Deep dive",
+    "oversight_group": "Oversight group",
+    "other": "Other",
+}
+STATUS_LABELS: dict[str, str] = {
+    "delivered": "Delivered",
+    "not_delivered": "Not delivered",
+    "no_data": "No data",
+    "": "Nothing recorded",
+}
+COST_CATEGORY_LABELS: dict[str, str] = {
+    "improvement_director": "Improvement Director",
+    "buddying": "Buddying",
+    "central_funding": "Central funding",
+    "consultancy": "Consultancy",
+    "reporting_burden": "Reporting burden",
+    "leadership_recruitment": "Leadership recruitment",
+    "other": "Other",
+}
+PAYER_LABELS: dict[str, str] = {"nhsi": "NHS Improvement", "trust": "The trust", "other": "Other"}
+UNIT_LABELS: dict[str, str] = {
+    "percent": "%",
+    "rate": "rate",
+    "count": "count",
+    "score": "score",
+    "gbp": "£",
+    "days": "days",
+    "minutes": "minutes",
+    "ratio": "ratio",
+}
+ROLE_LABELS: dict[str, str] = {
+    "public": "Public view",
+    "improvement_director": "Improvement Director",
+    "regulator": "Regulator",
+    "analyst": "Analyst",
+    "admin": "Administrator",
+}
+VARIATION_LABELS: dict[str, str] = {
+    "common_cause": "Common cause variation",
+    "improvement": "Special cause: improvement",
+    "concern": "Special cause: concern",
+    "neither": "Special cause: neither improvement nor concern",
+}
+
+
+def label(mapping: dict[str, str], code: str | None, default: str = "Unknown") -> str:
+    if code is None or code != code:  # None or NaN
+        return default
+    return mapping.get(code, str(code).replace("_", " ").capitalize())
+
+
+def polarity_words(higher_is_better: bool | None) -> str:
+    if higher_is_better is None:
+        return ""
+    return "higher is better" if higher_is_better else "lower is better"

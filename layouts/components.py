@@ -1,0 +1,87 @@
+"""Small shared components: page header, empty state, notices, download link, KPI card."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from data_access.filters import Filters
+
+
+def page_header(title: str, lede: str | None = None, actions: list | None = None) -> html.Div:
+    return html.Div(
+        [
+            html.Div(
+                [html.H1(title, className="smq-page-title"), html.P(lede, className="smq-lede") if lede else None]
+            ),
+            html.Div(actions or [], className="smq-page-actions"),
+        ],
+        className="smq-page-header",
+    )
+
+
+def empty_state(message: str, hint: str | None = None, icon: str = "bi-inbox") -> html.Div:
+    return html.Div(
+        [html.I(className=f"bi {icon}", **{"aria-hidden": "true"}), html.P(message), html.P(hint, className="smq-muted") if hint else None],
+        className="smq-empty",
+        role="status",
+    )
+
+
+def error_state(message: str = "The database is not answering. The page will recover by itself when it returns.") -> html.Div:
+    return html.Div(
+        [html.I(className="bi bi-exclamation-triangle", **{"aria-hidden": "true"}), html.P(message)],
+        className="smq-empty smq-error",
+        role="alert",
+    )
+
+
+def download_link(view: str, filters: Filters, label: str | None = None, link_id: str | None = None) -> html.A:
+    query = filters.to_query()
+    href = f"/download/{view}.csv" + (f"?{query}" if query else "")
+    props = {"id": link_id} if link_id else {}
+    return html.A(
+        [html.I(className="bi bi-download", **{"aria-hidden": "true"}), " ", label or f"Download {view}.csv"],
+        href=href,
+        className="btn btn-outline-primary btn-sm smq-download",
+        download="",
+        **props,
+    )
+
+
+def kpi(label: str, value: str, note: str | None = None, href: str | None = None, kpi_id: str | None = None) -> html.Div:
+    body = [html.Div(value, className="smq-kpi-value"), html.Div(label, className="smq-kpi-label")]
+    if note:
+        body.append(html.Div(note, className="smq-kpi-note smq-small"))
+    content = dcc.Link(body, href=href, className="smq-kpi-link") if href else html.Div(body)
+    props = {"id": kpi_id} if kpi_id else {}
+    return html.Div(content, className="smq-kpi", **props)
+
+
+def notices(messages: list[str]) -> list:
+    if not messages:
+        return []
+    return [
+        dbc.Alert(
+            [html.I(className="bi bi-info-circle", **{"aria-hidden": "true"}), " ", message],
+            color="warning",
+            className="smq-notice",
+            dismissable=True,
+        )
+        for message in messages
+    ]
+
+
+def trust_link(code: str, name: str | None = None) -> dcc.Link:
+    return dcc.Link(name or code, href=f"/trust/{quote(code)}", className="smq-trust-link")
+
+
+def card(title: str, children, card_id: str | None = None, footer=None) -> html.Section:
+    props = {"id": card_id} if card_id else {}
+    return html.Section(
+        [html.H2(title, className="smq-card-title"), html.Div(children, className="smq-card-body"), footer],
+        className="smq-card",
+        **props,
+    )

@@ -1,0 +1,25 @@
+"""Component IDs of the app shell, in one place (pages keep theirs in their own module)."""
+
+
+class Shell:
+    URL = "url"
+    PAGE = "page-content"
+    TITLE = "page-title-store"
+    NOTICES = "url-notices"
+    OUTAGE = "outage-banner"
+    HEALTH_TIMER = "health-timer"
+    NAV = "main-nav"
+    FILTER_BAR = "filter-bar"
+    FILTER_RESET = "filter-reset"
+
+
+class Filter:
+    """The global filter bar: each maps to one query-string key of the contract (§4)."""
+
+    TYPE = "filter-type"
+    GROUP = "filter-group"
+    REGION = "filter-region"
+    REGIME = "filter-regime"
+    FROM = "filter-from"
+    TO = "filter-to"
+    TRUST = "filter-trust"

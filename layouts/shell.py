@@ -1,0 +1,195 @@
+"""The frame around every page: header, navigation, banners, global filter bar, footer."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+from sqlalchemy.exc import SQLAlchemyError
+
+from dashboard.auth import current_viewer
+from dashboard.labels import GROUP_LABELS, REGIME_LABELS, ROLE_LABELS, TYPE_LABELS
+from data_access import queries
+from data_access.filters import REGIME_FILTERS
+from data_access.viewer import Viewer
+from data_access.vocab import CP_GROUPS, GROUPS, TRUST_TYPES
+from layouts.ids import Filter, Shell
+from layouts.pages import nav_pages
+
+
+def _options(mapping: dict[str, str], codes) -> list[dict]:
+    return [{"label": mapping[c], "value": c} for c in codes]
+
+
+def group_options(viewer: Viewer) -> list[dict]:
+    """Only groups the viewer may see are offered (the data layer enforces it regardless)."""
+    codes = [g for g in GROUPS if viewer.sees_everything or viewer.trusts or g not in CP_GROUPS]
+    return _options(GROUP_LABELS, codes)
+
+
+def regime_options(viewer: Viewer) -> list[dict]:
+    codes = [r for r in REGIME_FILTERS if viewer.sees_everything or viewer.trusts or r != "cp"]
+    labels = {"smq": "Ever in SMQ", "cp": "Ever in CP", "none": REGIME_LABELS["none"]}
+    return _options(labels, codes)
+
+
+def header(viewer: Viewer) -> html.Header:
+    if viewer.username:
+        user = html.Div(
+            [
+                html.Span([html.I(className="bi bi-person-circle", **{"aria-hidden": "true"}), f" {viewer.username}"]),
+                html.Span(ROLE_LABELS.get(viewer.role, viewer.role), className="smq-role badge"),
+                html.A("Sign out", href="/logout", className="smq-signout"),
+            ],
+            className="smq-user",
+            id="smq-user",
+        )
+    else:
+        user = html.Div(
+            [
+                html.Span(ROLE_LABELS["public"], className="smq-role badge"),
+                html.A([html.I(className="bi bi-box-arrow-in-right", **{"aria-hidden": "true"}), " Sign in"], href="/login", className="smq-signin"),
+            ],
+            className="smq-user",
+            id="smq-user",
+        )
+    links = [
+        dcc.Link(page.title if page.path != "/" else "Overview", href=page.path, className="smq-nav-link", id=f"nav-{page.path.strip('/') or 'overview'}")
+        for page in nav_pages()
+    ]
+    return html.Header(
+        [
+            html.A("Skip to main content", href="#main", className="smq-skip-link"),
+            html.Div(
+                [
+                    dcc.Link(
+                        [html.Span("smq-monitor", className="smq-wordmark"),
+                         html.Span("Special Measures for Quality and Challenged Providers", className="smq-tagline")],
+                        href="/", className="smq-brand",
+                    ),
+                    user,
+                ],
+                className="smq-header-top",
+            ),
+            html.Nav(links, className="smq-nav", id=Shell.NAV, **{"aria-label": "Main"}),
+        ],
+        className="smq-header",
+    )
+
+
+def synthetic_banner(info: dict) -> html.Div | None:
+    if not info.get("synthetic"):
+        return None
+    return html.Div(
+        [
+            html.I(className="bi bi-exclamation-diamond", **{"aria-hidden": "true"}),
+            html.Strong(" Synthetic demo data. "),
+            "Trusts, names and numbers are invented and describe no real NHS trust. ",
+            html.A("About the data", href="/data"),
+        ],
+        className="smq-synthetic-banner",
+        role="note",
+        id="synthetic-banner",
+    )
+
+
+def public_notice(viewer: Viewer) -> html.Div | None:
+    if viewer.username:
+        return None
+    return html.Div(
+        [
+            html.I(className="bi bi-lock", **{"aria-hidden": "true"}),
+            " You are seeing the public view. Some data, including the confidential Challenged Providers list, needs ",
+            html.A("signing in", href="/login"),
+            ".",
+        ],
+        className="smq-public-notice smq-small",
+        id="public-notice",
+    )
+
+
+def filter_bar(viewer: Viewer, regions: list[str], trusts: list[dict]) -> html.Section:
+    def field(label: str, component, width: str = "") -> html.Div:
+        return html.Div([html.Label(label, htmlFor=component.id, className="smq-filter-label"), component], className=f"smq-filter {width}")
+
+    return html.Section(
+        [
+            html.H2("Filters", className="visually-hidden"),
+            field("Trust type", dcc.Dropdown(id=Filter.TYPE, options=_options(TYPE_LABELS, TRUST_TYPES), multi=True, placeholder="All types")),
+            field("Evaluation group", dcc.Dropdown(id=Filter.GROUP, options=group_options(viewer), multi=True, placeholder="All groups")),
+            field("Region", dcc.Dropdown(id=Filter.REGION, options=[{"label": r, "value": r} for r in regions], multi=True, placeholder="All regions")),
+            field("Regime", dcc.Dropdown(id=Filter.REGIME, options=regime_options(viewer), multi=True, placeholder="Any")),
+            field("From", dcc.Input(id=Filter.FROM, type="date", debounce=True, className="form-control form-control-sm")),
+            field("To", dcc.Input(id=Filter.TO, type="date", debounce=True, className="form-control form-control-sm")),
+            field("Trust", dcc.Dropdown(id=Filter.TRUST, options=trusts, placeholder="Search trusts by name or code", searchable=True, clearable=True), "smq-filter-wide"),
+            html.Div(
+                html.Button([html.I(className="bi bi-x-circle", **{"aria-hidden": "true"}), " Clear"], id=Shell.FILTER_RESET, className="btn btn-link btn-sm", type="button"),
+                className="smq-filter smq-filter-actions",
+            ),
+        ],
+        className="smq-filterbar",
+        id=Shell.FILTER_BAR,
+        **{"aria-label": "Filters"},
+    )
+
+
+def footer(info: dict) -> html.Footer:
+    parts = [html.Span("smq-monitor")]
+    if info.get("name"):
+        parts.append(html.Span(f" · {info['name']}"))
+    if info.get("as_of_effective"):
+        parts.append(html.Span(f" · data as of {info['as_of_effective']:%d %B %Y}"))
+    if info.get("licence"):
+        parts.append(html.Span(f" · {info['licence']}"))
+    parts.append(html.Span([" · ", html.A("Data and methods", href="/data")]))
+    return html.Footer(parts, className="smq-footer")
+
+
+def layout() -> html.Div:
+    """Built per request: the viewer and the dataset decide what the frame shows."""
+    viewer = current_viewer()
+    outage = False
+    try:
+        info = queries.dataset_info()
+        trusts = queries.trusts(viewer)
+        regions = sorted(trusts["region"].dropna().unique())
+        trust_options = [
+            {"label": f"{name} ({code})", "value": code}
+            for code, name in zip(trusts["trust_code"], trusts["trust_name"], strict=True)
+        ]
+    except SQLAlchemyError:
+        outage = True
+        info, regions, trust_options = {}, [], []
+    return html.Div(
+        [
+            dcc.Location(id=Shell.URL, refresh="callback-nav"),
+            dcc.Interval(id=Shell.HEALTH_TIMER, interval=10_000),
+            dcc.Store(id=Shell.TITLE),
+            header(viewer),
+            html.Div(
+                dbc.Alert(
+                    [html.I(className="bi bi-database-x", **{"aria-hidden": "true"}),
+                     " The database is not answering. Figures may be missing; the page recovers by itself when it returns."],
+                    color="danger", className="smq-outage-banner mb-0",
+                ),
+                id=Shell.OUTAGE,
+                hidden=not outage,
+                role="alert",
+            ),
+            synthetic_banner(info),
+            html.Div(
+                [
+                    public_notice(viewer),
+                    html.Div(id=Shell.NOTICES, className="smq-notices", **{"aria-live": "polite"}),
+                    html.Div(filter_bar(viewer, regions, trust_options), id="filter-bar-wrap"),
+                    html.Main(
+                        dcc.Loading(html.Div(id=Shell.PAGE), delay_show=400, type="default", parent_className="smq-page-loading"),
+                        id="main",
+                        tabIndex="-1",
+                    ),
+                ],
+                className="smq-container",
+            ),
+            footer(info),
+        ],
+        className="smq-app",
+    )
