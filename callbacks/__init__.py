@@ -1,3 +1,12 @@
 """Importing this package registers every callback with dash's global registry."""
 
-from callbacks import shell  # noqa: F401
+from callbacks import (  # noqa: F401
+    costs,
+    data_page,
+    interventions,
+    overview,
+    shell,
+    timelines,
+    trajectories,
+    trust,
+)
