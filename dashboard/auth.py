@@ -35,6 +35,31 @@ def current_viewer() -> Viewer:
     return viewer if isinstance(viewer, Viewer) else PUBLIC
 
 
+def _token_ok(token: str | None) -> bool:
+    """The form's token must match the session's when the form sent one (browsers do)."""
+    if token is None:
+        return True
+    expected = session.get("csrf", "")
+    return bool(expected) and hmac.compare_digest(token, expected)
+
+
+def _same_origin() -> bool:
+    """Reject a cross-site POST: browsers send Origin (or at least Referer) on form posts, so a
+    login CSRF from another site fails here; scripts that send neither are not browsers and
+    carry no victim's cookies (contract §5: POST /login takes username and password)."""
+    host = request.host_url.rstrip("/")
+    origin = request.headers.get("Origin")
+    if origin and origin != "null":
+        return origin.rstrip("/") == host
+    if origin == "null":
+        return False
+    referer = request.headers.get("Referer")
+    if referer:
+        parts = urlsplit(referer)
+        return f"{parts.scheme}://{parts.netloc}" == host
+    return True
+
+
 def _safe_next(target: str | None) -> str:
     if not target:
         return "/"
@@ -46,10 +71,8 @@ def _safe_next(target: str | None) -> str:
 
 @bp.post("/login")
 def login():
-    token = request.form.get("csrf_token", "")
-    expected = session.get("csrf", "")
-    if not expected or not hmac.compare_digest(token, expected):
-        abort(400, "The form expired. Reload the sign-in page and try again.")
+    if not _same_origin() or not _token_ok(request.form.get("csrf_token")):
+        abort(400, "The sign-in form expired or came from another site. Reload the sign-in page and try again.")
     username = request.form.get("username", "").strip()
     password = request.form.get("password", "")
     viewer = authenticate(username, password) if username and password else None

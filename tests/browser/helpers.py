@@ -1,0 +1,86 @@
+"""What browser tests do again and again: navigate, sign in, read charts, run axe-core."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+AXE = Path(__file__).resolve().parents[1] / "vendor" / "axe.min.js"
+
+WAIT_IDLE = """() => {
+  const content = document.getElementById('page-content');
+  if (!content || content.children.length === 0) return false;
+  return document.querySelectorAll('[data-dash-is-loading="true"]').length === 0;
+}"""
+
+
+def wait_idle(page, timeout: float = 30_000) -> None:
+    page.wait_for_load_state("networkidle", timeout=timeout)
+    page.wait_for_function(WAIT_IDLE, timeout=timeout)
+    page.wait_for_load_state("networkidle", timeout=timeout)
+
+
+def goto(page, app_server, path: str, timeout: float = 30_000) -> None:
+    page.goto(app_server.url + path)
+    wait_idle(page, timeout)
+
+
+def login(page, app_server, role: str) -> None:
+    username, password = app_server.users[role]
+    goto(page, app_server, "/login")
+    page.fill("#login-username", username)
+    page.fill("#login-password", password)
+    with page.expect_navigation():
+        page.click("#login-submit")
+    wait_idle(page)
+    assert page.locator("#smq-user").inner_text().find(username) >= 0
+
+
+CHART_JS = """(id) => {
+  const root = document.getElementById(id);
+  if (!root) return null;
+  const plot = root.classList.contains('js-plotly-plot') ? root : root.querySelector('.js-plotly-plot');
+  if (!plot || !plot._fullData) return null;
+  const plain = (v, depth) => {
+    if (v === null || v === undefined) return v;
+    if (ArrayBuffer.isView(v)) return Array.from(v);
+    if (Array.isArray(v)) return depth > 3 ? null : v.map(x => plain(x, depth + 1));
+    if (typeof v === 'object') return depth > 2 ? null : Object.fromEntries(Object.entries(v).filter(([k]) => !k.startsWith('_')).map(([k, x]) => [k, plain(x, depth + 1)]));
+    return v;
+  };
+  return plot._fullData.map(t => ({
+    name: t.name, type: t.type, mode: t.mode, visible: t.visible, orientation: t.orientation,
+    x: plain(t.x, 0), y: plain(t.y, 0), base: plain(t.base, 0), text: plain(t.text, 0),
+    customdata: plain(t.customdata, 0), legendgroup: t.legendgroup, meta: plain(t.meta, 0),
+    xaxis: t.xaxis, yaxis: t.yaxis, z: plain(t.z, 0),
+    marker: t.marker ? {color: plain(t.marker.color, 0), symbol: plain(t.marker.symbol, 0)} : null,
+  }));
+}"""
+
+
+def chart_data(page, graph_id: str) -> list[dict] | None:
+    """The decoded traces of a dcc.Graph (plotly's _fullData, typed arrays made plain)."""
+    return page.evaluate(CHART_JS, graph_id)
+
+
+def chart_layout_title(page, graph_id: str) -> str | None:
+    return page.evaluate(
+        """(id) => { const r = document.getElementById(id); const p = r && (r.classList.contains('js-plotly-plot') ? r : r.querySelector('.js-plotly-plot'));
+        return p && p._fullLayout && p._fullLayout.title ? p._fullLayout.title.text : null; }""",
+        graph_id,
+    )
+
+
+def axe_violations(page, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict]:
+    """Serious and critical WCAG 2.1 A/AA violations found by axe-core on the current page."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """async () => {
+          const r = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}, resultTypes: ['violations']});
+          return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}));
+        }"""
+    )
+    return [v for v in result if v["impact"] in impacts]
+
+
+def current_query(page) -> str:
+    return page.evaluate("() => window.location.search")
