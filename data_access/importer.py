@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -121,21 +120,33 @@ def read_table(raw: bytes, spec: FileSpec, problems: list[Problem]) -> tuple[pd.
         return None
     frame.columns = headers
     lines = np.arange(len(frame), dtype=np.int64) + 2
+    for name in headers:
+        frame[name] = _strip(frame[name])
     if len(frame):
         blank = np.ones(len(frame), dtype=bool)
         for name in headers:
-            blank &= (frame[name].str.strip() == "").to_numpy()
+            blank &= (frame[name] == "").to_numpy()
         if blank.any():
             frame = frame.loc[~blank].reset_index(drop=True)
             lines = lines[~blank]
-    for name in headers:
-        frame[name] = frame[name].str.strip()
     missing = [c.name for c in spec.columns if c.required and c.name not in frame.columns]
     for name in missing:
         problems.append(Problem(spec.filename, 1, name, "required column is missing from the header"))
     if missing:
         return None
     return frame, lines
+
+
+def _strip(column: pd.Series) -> pd.Series:
+    """Strip surrounding spaces, touching only the cells that have any (most have none)."""
+    column = column.astype(object)
+    values = column.to_numpy()
+    needs = np.fromiter((v[:1].isspace() or v[-1:].isspace() for v in values), dtype=bool, count=len(values))
+    if needs.any():
+        values = values.copy()
+        values[needs] = [v.strip() for v in values[needs]]
+        return pd.Series(values, index=column.index, dtype=object)
+    return column
 
 
 # --------------------------------------------------------------------------------------------
@@ -413,49 +424,84 @@ def read_directory(directory: Path) -> dict[str, bytes]:
     return found
 
 
-def _records(parsed: ParsedFile) -> list[dict]:
+def _columns(parsed: ParsedFile) -> tuple[list[str], list[list]]:
+    """Plain Python values per column (dates, floats, bools, str, None) for the database driver."""
     frame = parsed.frame
-    columns: dict[str, list] = {}
+    names: list[str] = []
+    columns: list[list] = []
     for name in parsed.present:
         series = frame[name]
         if pd.api.types.is_datetime64_any_dtype(series):
-            values = [None if ts is pd.NaT else ts.date() for ts in series.astype(object).where(series.notna(), pd.NaT)]
+            # Periods repeat a lot (months): convert each distinct date once.
+            codes, uniques = pd.factorize(series, use_na_sentinel=True)
+            lookup = np.array([ts.date() for ts in uniques] + [None], dtype=object)
+            values = lookup[codes].tolist()  # code -1 (missing) picks the trailing None
         elif pd.api.types.is_float_dtype(series):
-            values = [None if math.isnan(v) else float(v) for v in series.to_numpy()]
+            array = series.to_numpy(dtype="float64")
+            values = array.tolist()
+            if np.isnan(array).any():
+                values = [None if v != v else v for v in values]
         elif isinstance(series.dtype, pd.BooleanDtype):
             values = [None if v is pd.NA else bool(v) for v in series.astype(object)]
         else:
             values = [None if (v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))) else v for v in series.astype(object)]
-        columns[name] = values
-    names = list(columns)
-    return [dict(zip(names, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+        names.append(name)
+        columns.append(values)
+    return names, columns
 
 
-def _upsert(conn: Connection, table, rows: list[dict], key: Iterable[str], batch: int = 20_000) -> None:
+def _records(parsed: ParsedFile) -> list[dict]:
+    names, columns = _columns(parsed)
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+
+
+def _write(conn: Connection, table, parsed: ParsedFile, upsert: bool) -> int:
+    """Bulk write: COPY on PostgreSQL, executemany on SQLite; upsert on the natural key."""
+    names, columns = _columns(parsed)
+    rows = list(zip(*columns, strict=True))
     if not rows:
-        return
+        return 0
+    key = list(parsed.spec.key)
     dialect = conn.dialect.name
+    quoted = ", ".join(f'"{n}"' for n in names)
+    updates = [n for n in names if n not in key]
+    if upsert and conn.execute(select(table.c[key[0]]).limit(1)).first() is None:
+        upsert = False  # an empty table needs no conflict handling: the fast path applies
+    if upsert:
+        distinct = "IS DISTINCT FROM" if dialect == "postgresql" else "IS NOT"
+        action = (
+            "DO UPDATE SET "
+            + ", ".join(f'"{n}" = excluded."{n}"' for n in updates)
+            # Unchanged rows are left alone: a re-import writes nothing.
+            + " WHERE " + " OR ".join(f'"{table.name}"."{n}" {distinct} excluded."{n}"' for n in updates)
+            if updates
+            else "DO NOTHING"
+        )
+        conflict = f" ON CONFLICT ({', '.join(key)}) {action}"
+    else:
+        conflict = ""
+    raw = conn.connection.driver_connection
     if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        with raw.cursor() as cursor:
+            if upsert:
+                cursor.execute(f'CREATE TEMP TABLE IF NOT EXISTS "_load_{table.name}" (LIKE "{table.name}" INCLUDING DEFAULTS) ON COMMIT DROP')
+                cursor.execute(f'TRUNCATE "_load_{table.name}"')
+                target = f'"_load_{table.name}"'
+            else:
+                target = f'"{table.name}"'
+            with cursor.copy(f"COPY {target} ({quoted}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            if upsert:
+                cursor.execute(f'INSERT INTO "{table.name}" ({quoted}) SELECT {quoted} FROM "_load_{table.name}"{conflict}')
     elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        placeholders = ", ".join("?" for _ in names)
+        cursor = raw.cursor()
+        cursor.executemany(f'INSERT INTO "{table.name}" ({quoted}) VALUES ({placeholders}){conflict}', rows)
+        cursor.close()
     else:  # pragma: no cover - only SQLite and PostgreSQL are supported
         raise RuntimeError(f"unsupported database {dialect}")
-    names = list(rows[0])
-    key = list(key)
-    stmt = dialect_insert(table)
-    updates = {name: stmt.excluded[name] for name in names if name not in key}
-    if updates:
-        stmt = stmt.on_conflict_do_update(index_elements=key, set_=updates)
-    else:
-        stmt = stmt.on_conflict_do_nothing(index_elements=key)
-    for start in range(0, len(rows), batch):
-        conn.execute(stmt, rows[start : start + batch])
-
-
-def _insert(conn: Connection, table, rows: list[dict], batch: int = 20_000) -> None:
-    for start in range(0, len(rows), batch):
-        conn.execute(insert(table), rows[start : start + batch])
+    return len(rows)
 
 
 TABLES = {
@@ -482,14 +528,8 @@ def load(engine: Engine, parsed: dict[str, ParsedFile], replace: bool = False) -
         if replace:
             clear_data(conn)
         for stem, table in TABLES.items():
-            if stem not in parsed:
-                continue
-            rows = _records(parsed[stem])
-            if replace:
-                _insert(conn, table, rows)
-            else:
-                _upsert(conn, table, rows, parsed[stem].spec.key)
-            result.rows[stem] = len(rows)
+            if stem in parsed:
+                result.rows[stem] = _write(conn, table, parsed[stem], upsert=not replace)
         result.data_version = _bump_dataset(conn, parsed.get("dataset"), replace)
     return result
 

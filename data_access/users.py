@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -19,7 +19,7 @@ _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def add_user(username: str, password: str, role: str, trusts: list[str] | None = None,
