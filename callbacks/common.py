@@ -24,7 +24,7 @@ def viewer() -> Viewer:
 def filters_from(search: str | None) -> tuple[Filters, list[str]]:
     """Parse the URL against the data; without the database, parse without known values."""
     try:
-        return queries.parse_filters(search)
+        return queries.parse_filters(search, current_viewer())
     except SQLAlchemyError:
         return Filters.from_query(search or "")
 

@@ -35,10 +35,9 @@ def create_server(settings: Settings | None = None) -> Flask:
 
 def create_app(settings: Settings | None = None) -> dash.Dash:
     """Build the whole app. Callbacks register globally when `callbacks` is imported."""
+    import callbacks  # noqa: F401 - registers the callbacks
     from dashboard import theme
     from layouts import shell
-
-    import callbacks  # noqa: F401 - registers the callbacks
 
     server = create_server(settings)
     theme.apply_theme()

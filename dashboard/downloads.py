@@ -115,8 +115,9 @@ def download(view: str) -> Response:
     if builder is None:
         abort(404, f"No such download. Available: {', '.join(VIEWS)}.")
     try:
-        filters, notices = queries.parse_filters(request.query_string.decode("utf-8", "replace"))
-        frame = builder(current_viewer(), filters)
+        viewer = current_viewer()
+        filters, notices = queries.parse_filters(request.query_string.decode("utf-8", "replace"), viewer)
+        frame = builder(viewer, filters)
     except SQLAlchemyError:
         return Response("The database is not answering; try again in a moment.\n", status=503,
                         mimetype="text/plain", headers={"Retry-After": "10"})

@@ -116,7 +116,9 @@ def latest_overall(ratings: pd.DataFrame, before: pd.Series | None = None) -> pd
     overall = ratings[ratings["domain"] == "overall"].sort_values("publication_date")
     if before is None:
         return overall.groupby("trust_code")["rating"].last()
-    limit = overall["trust_code"].map(before)
+    if overall.empty or before.dropna().empty:
+        return pd.Series(dtype=object)
+    limit = pd.to_datetime(overall["trust_code"].map(before.dropna()))
     overall = overall[overall["publication_date"] <= limit]
     return overall.groupby("trust_code")["rating"].last()
 

@@ -24,6 +24,7 @@ from data_access.db import default_database_url, get_engine
 from data_access.filters import Filters, KnownValues
 from data_access.groups import derive_groups, episode_days, public_group
 from data_access.viewer import Viewer
+from data_access.vocab import CP_GROUPS
 
 _version_memo = TtlValue(ttl=2.0)
 
@@ -321,9 +322,22 @@ def known_values() -> KnownValues:
     return _known_values(data_version())
 
 
-def parse_filters(query: str | None) -> tuple[Filters, list[str]]:
-    """Read a URL query string against the values present in the data."""
-    return Filters.from_query(query or "", known_values())
+def parse_filters(query: str | None, viewer: Viewer | None = None) -> tuple[Filters, list[str]]:
+    """Read a URL query string against the values present in the data and the viewer's rights.
+
+    For a viewer who may see no CP information, CP groups and the CP regime are unknown values:
+    dropped with a notice, as any unknown value is, so pages and downloads answer alike.
+    """
+    filters, notices = Filters.from_query(query or "", known_values())
+    if viewer is not None and not viewer.sees_everything and not viewer.trusts:
+        hidden_groups = [g for g in filters.groups if g in CP_GROUPS]
+        if hidden_groups or "cp" in filters.regimes:
+            notices.append("Ignored filters on the Challenged Providers list: they need signing in.")
+            filters = filters.with_(
+                groups=tuple(g for g in filters.groups if g not in CP_GROUPS),
+                regimes=tuple(r for r in filters.regimes if r != "cp"),
+            )
+    return filters, notices
 
 
 @memoized()

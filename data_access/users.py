@@ -52,12 +52,13 @@ def add_user(username: str, password: str, role: str, trusts: list[str] | None =
 
 def viewer_for(username: str, engine: Engine | None = None) -> Viewer | None:
     engine = engine or get_engine()
+    table = models.User.__table__
     with engine.connect() as conn:
-        user = conn.execute(select(models.User).where(models.User.username == username)).scalar()
-        if user is None:
-            return None
-        trusts = frozenset(t for t in (user.trusts or "").split(",") if t)
-        return Viewer(role=user.role, trusts=trusts, username=user.username)
+        user = conn.execute(select(table).where(table.c.username == username)).mappings().first()
+    if user is None:
+        return None
+    trusts = frozenset(t for t in (user["trusts"] or "").split(",") if t)
+    return Viewer(role=user["role"], trusts=trusts, username=user["username"])
 
 
 def authenticate(username: str, password: str, engine: Engine | None = None) -> Viewer | None:

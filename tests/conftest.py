@@ -95,3 +95,7 @@ def mini_db(engine, mini_dir: Path):
     importer.import_directory(mini_dir, engine)
     queries.forget_data_version()
     return engine
+
+
+# Live-server fixtures (gunicorn + Chromium) for HTTP and browser tests.
+from tests.live import app_server, browser, mini_server, page, pytest_runtest_makereport  # noqa: E402,F401
