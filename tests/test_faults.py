@@ -1,0 +1,185 @@
+"""Faults are survived: database outage and recovery, Redis outage, a worker killed, an import
+killed half-way."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from tests import datasets
+from tests.conftest import _PG, _drop_postgres, _fresh_postgres_url
+from tests.faults import PrivateRedis, TcpProxy
+from tests.live import BIN, ROOT, _run, server_env, start_gunicorn, stop
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("faults")]
+
+
+def wait_for(predicate, timeout: float = 30.0, step: float = 0.25) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(step)
+    return False
+
+
+def status(url: str) -> int:
+    try:
+        return requests.get(url, timeout=5).status_code
+    except requests.RequestException:
+        return 0
+
+
+@pytest.mark.postgres
+def test_database_outage_shows_503_and_recovers_without_restart(tmp_path):
+    if _PG is None:
+        pytest.skip("PostgreSQL is not answering")
+    real_url = _fresh_postgres_url()
+    try:
+        port = make_url(real_url).port or 5432
+        proxy = TcpProxy(port)
+        proxied = make_url(real_url).set(port=proxy.port).render_as_string(hide_password=False)
+        env = server_env(tmp_path, proxied)
+        _run([str(BIN / "smq-monitor"), "import", str(datasets.write(tmp_path / "csv", datasets.mini()))], env)
+        process, url = start_gunicorn(env, tmp_path, workers=2)
+        try:
+            assert requests.get(url + "/download/trusts.csv").status_code == 200
+            proxy.cut()
+            assert wait_for(lambda: status(url + "/healthz") == 503, timeout=20)
+            page = requests.get(url + "/timelines", timeout=10)
+            assert page.status_code == 200 and "Traceback" not in page.text
+            layout = requests.get(url + "/_dash-layout", timeout=10)
+            assert layout.status_code == 200 and "not answering" in layout.text
+            # Something not cached yet cannot be answered (a cached answer may still be served).
+            download = requests.get(url + "/download/ratings.csv?type=community", timeout=10)
+            assert download.status_code == 503 and "not answering" in download.text
+            proxy.restore()
+            assert wait_for(lambda: status(url + "/healthz") == 200, timeout=30), "no recovery without restart"
+            assert wait_for(lambda: status(url + "/download/trusts.csv") == 200, timeout=30)
+            assert "RAA" in requests.get(url + "/download/trusts.csv").text
+        finally:
+            stop(process)
+            proxy.cut()
+    finally:
+        _drop_postgres(real_url)
+
+
+def test_redis_outage_costs_speed_not_answers(tmp_path):
+    redis = PrivateRedis(tmp_path)
+    env = server_env(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    env["CACHE_REDIS_URL"] = redis.url
+    _run([str(BIN / "smq-monitor"), "import", str(datasets.write(tmp_path / "csv", datasets.mini()))], env)
+    process, url = start_gunicorn(env, tmp_path, workers=2)
+    try:
+        views = ["trusts", "episodes", "uptake", "costs"]
+        before = {v: requests.get(f"{url}/download/{v}.csv").text for v in views}
+        import redis as redis_client
+
+        assert redis_client.Redis(port=redis.port).dbsize() > 0, "the cache was not used"
+        redis.stop()
+        after = {v: requests.get(f"{url}/download/{v}.csv", timeout=30) for v in views}
+        assert all(r.status_code == 200 for r in after.values())
+        assert {v: r.text for v, r in after.items()} == before
+        assert requests.get(url + "/healthz").status_code == 200
+    finally:
+        stop(process)
+        if redis.process.poll() is None:
+            redis.stop()
+
+
+def test_a_worker_killed_under_load_fails_no_more_than_the_requests_in_flight(tmp_path):
+    env = server_env(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    _run([str(BIN / "smq-monitor"), "import", str(datasets.write(tmp_path / "csv", datasets.mini()))], env)
+    process, url = start_gunicorn(env, tmp_path, workers=2)
+    users = 4
+    results: list[int] = []
+    stop_at = time.monotonic() + 8
+
+    def user() -> None:
+        session = requests.Session()
+        while time.monotonic() < stop_at:
+            try:
+                results.append(session.get(url + "/download/costs.csv", timeout=10).status_code)
+            except requests.RequestException:
+                results.append(0)
+
+    try:
+        threads = [threading.Thread(target=user) for _ in range(users)]
+        for t in threads:
+            t.start()
+        time.sleep(3)
+        children = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True).stdout.split()
+        assert children, "no gunicorn workers found"
+        os.kill(int(children[0]), signal.SIGKILL)
+        for t in threads:
+            t.join()
+        failures = sum(1 for r in results if r != 200)
+        assert len(results) > 50
+        assert failures <= users, f"{failures} failed of {len(results)}"
+        assert requests.get(url + "/healthz").status_code == 200
+    finally:
+        stop(process)
+
+
+def big_dataset(folder: Path, trusts: int = 800, months: int = 150) -> Path:
+    files = {"trusts.csv": "trust_code,trust_name,trust_type\n" + "".join(f"Z{i:03d},Trust {i},acute\n" for i in range(trusts)),
+             "metrics.csv": "metric_id,name,unit,higher_is_better\nm1,M1,percent,true\nm2,M2,percent,false\n"}
+    lines = ["trust_code,metric_id,period_start,value"]
+    for i in range(trusts):
+        for metric in ("m1", "m2"):
+            for m in range(months):
+                lines.append(f"Z{i:03d},{metric},{2010 + m // 12}-{m % 12 + 1:02d}-01,{(i * 7 + m) % 100}")
+    files["metric_values.csv"] = "\n".join(lines) + "\n"
+    return datasets.write(folder, files)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_an_import_killed_half_way_leaves_the_database_as_it_was(tmp_path, backend):
+    def fresh_url(name: str) -> str:
+        return f"sqlite:///{tmp_path / name}.sqlite3" if backend == "sqlite" else _fresh_postgres_url()
+
+    if backend == "postgresql" and _PG is None:
+        pytest.skip("PostgreSQL is not answering")
+    cli = str(BIN / "smq-monitor")
+    folder = big_dataset(tmp_path / "big")
+    scratch, url = fresh_url("scratch"), fresh_url("target")
+    try:
+        # How long a whole import takes here, so the kills land inside it on any machine.
+        started = time.monotonic()
+        _run([cli, "import", str(folder)], server_env(tmp_path, scratch))
+        duration = time.monotonic() - started
+        env = server_env(tmp_path, url)
+        _run([cli, "import", str(datasets.write(tmp_path / "mini", datasets.mini()))], env)
+        engine = create_engine(url)
+
+        def counts() -> dict:
+            with engine.connect() as conn:
+                return {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in ("trusts", "metrics", "metric_values")}
+
+        before = counts()
+        killed_mid_way = 0
+        for fraction in (0.5, 0.75, 0.9):
+            importer = subprocess.Popen([cli, "import", str(folder)], env=env, cwd=ROOT,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(duration * fraction)
+            if importer.poll() is not None:
+                pytest.fail(f"the import finished before {fraction:.0%} of its measured time")
+            importer.send_signal(signal.SIGKILL)
+            importer.wait()
+            killed_mid_way += 1
+            assert counts() == before, f"killed at {fraction:.0%} of {duration:.1f} s"
+        assert killed_mid_way == 3
+        engine.dispose()
+    finally:
+        if backend == "postgresql":
+            _drop_postgres(url)
+            _drop_postgres(scratch)
