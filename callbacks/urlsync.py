@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from dash import Input, Output, State, callback, ctx, no_update
+from dash import Input, Output, State, callback, no_update
 
 from callbacks.common import filters_from
 from data_access.filters import Filters
@@ -77,23 +77,37 @@ def search_for(filters: Filters) -> str:
 
 
 def register_url_sync(url_id: str, fields: list[UrlField], name: str) -> None:
-    """Register the two-way sync for a page's own controls (global filters have their own)."""
-    outputs = [Output(url_id, "search", allow_duplicate=True)] + [
-        Output(f.component_id, f.prop, allow_duplicate=True) for f in fields
-    ]
-    inputs = [Input(url_id, "search")] + [Input(f.component_id, f.prop) for f in fields]
+    """Register the two-way sync for a page's own controls (global filters have their own).
 
-    def sync(search, *values):
+    Two callbacks, because a Dash callback must not mix inputs that exist on every page (the
+    URL) with inputs that exist on one page only (its controls): on other pages the renderer
+    would report the missing control. Controls → URL takes only the controls as inputs; URL →
+    controls takes only the URL and is skipped by Dash when the controls are not on screen.
+    """
+
+    def controls_to_url(*values_and_search):
+        *values, search = values_and_search
         filters, _ = filters_from(search)
-        if ctx.triggered_id == url_id:
-            return [no_update] + [value_from(filters, f) for f in fields]
         updated = filters
         for f, value in zip(fields, values, strict=True):
             updated = apply_value(updated, f, value)
         new_search = search_for(updated)
-        if new_search == (search or ""):
-            return [no_update] * (len(fields) + 1)
-        return [new_search] + [no_update] * len(fields)
+        return no_update if new_search == (search or "") else new_search
 
-    sync.__name__ = f"sync_url_{name}"
-    callback(*outputs, *inputs, State(url_id, "pathname"), prevent_initial_call=True)(lambda *a: sync(*a[:-1]))
+    def url_to_controls(search):
+        filters, _ = filters_from(search)
+        return [value_from(filters, f) for f in fields]
+
+    controls_to_url.__name__ = f"url_from_{name}_controls"
+    url_to_controls.__name__ = f"{name}_controls_from_url"
+    callback(
+        Output(url_id, "search", allow_duplicate=True),
+        *[Input(f.component_id, f.prop) for f in fields],
+        State(url_id, "search"),
+        prevent_initial_call=True,
+    )(controls_to_url)
+    callback(
+        *[Output(f.component_id, f.prop, allow_duplicate=True) for f in fields],
+        Input(url_id, "search"),
+        prevent_initial_call=True,
+    )(url_to_controls)

@@ -52,6 +52,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
         compress=False,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
+    app.index_string = app.index_string.replace("<html>", '<html lang="en-GB">', 1)
     app.layout = shell.layout
     logging.getLogger("smq_monitor").setLevel(logging.INFO)
     return app
