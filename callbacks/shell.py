@@ -5,7 +5,7 @@ from __future__ import annotations
 from dash import Input, Output, State, callback, clientside_callback, ctx, no_update
 from sqlalchemy.exc import SQLAlchemyError
 
-from callbacks.common import filters_from, viewer
+from callbacks.common import filters_from, log, viewer
 from callbacks.urlsync import UrlField, apply_value, search_for, value_from
 from data_access import db
 from layouts import components
@@ -39,6 +39,9 @@ def route(pathname: str | None, search: str | None):
         content = render(page, filters, viewer(), notices, search or "", kwargs)
     except SQLAlchemyError:
         content = components.error_state()
+    except Exception:  # a page bug must not become a blank screen or a 500
+        log.exception("rendering %s failed", pathname)
+        content = components.error_state("This page could not be shown. The error has been logged.")
     return content, page.title, not page.filter_bar
 
 

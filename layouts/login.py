@@ -30,7 +30,7 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], query: str = ""
     token = csrf_token() if has_request_context() else ""
     message = None
     if error:
-        message = dbc.Alert("That user name and password do not match an account.", color="danger", id="login-error", role="alert")
+        message = dbc.Alert("That user name and password do not match an account.", color="danger", id="login-error")
     signed_in = None
     if viewer.username:
         signed_in = html.P([f"You are signed in as {viewer.username}. ", html.A("Sign out", href="/logout")])
