@@ -47,7 +47,7 @@ bench: $(DEV_STAMP) chromium
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
 soak: $(DEV_STAMP)
-	$(BIN)/python -m pytest -m soak --run-soak $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests/soak --run-soak -s $(PYTEST_ARGS)
 
 demo: $(STAMP)
 	$(BIN)/smq-monitor demo

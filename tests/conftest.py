@@ -56,6 +56,10 @@ def _drop_postgres(url: str) -> None:
     admin.dispose()
 
 
+def pytest_addoption(parser):
+    parser.addoption("--run-soak", action="store_true", default=False, help="run the long soak test")
+
+
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
