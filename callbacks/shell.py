@@ -77,14 +77,16 @@ def sync_global_filters(search: str | None, _reset, *values_and_path):
     if trigger is None or trigger == Shell.URL:
         page, _ = resolve(pathname)
         shown = components.notices(notices) if page is None or page.filter_bar else []
-        return no_update, shown, *[value_from(filters, f) for f in GLOBAL_FIELDS]
+        # A page may rewrite the URL without the ignored values: the notice about them stays
+        # (until dismissed, or until the user changes a filter).
+        return no_update, shown or no_update, *[value_from(filters, f) for f in GLOBAL_FIELDS]
     updated = filters
     for field, value in zip(GLOBAL_FIELDS, values, strict=True):
         updated = apply_value(updated, field, value)
     new_search = search_for(updated)
     if new_search == (search or ""):
         return no_update, no_update, *unchanged
-    return new_search, no_update, *unchanged
+    return new_search, [], *unchanged
 
 
 @callback(

@@ -1,15 +1,16 @@
-"""Small named datasets built in code, so tests read as stories and never depend on the demo.
+"""Small named datasets built in code (CP dates are mid-month so they never look like a
+month on an axis: a leak test can search answers for them), so tests read as stories and never depend on the demo.
 
 `mini()` has one trust per evaluation group and the CP edge cases the role rule must handle:
 
 | trust | type | story | group |
 | RAA | acute | SMQ 2014-01 → 2016-06 (911 days) | prolonged_poor_performer |
 | RBB | acute | SMQ 2015-03 → 2016-09; inadequate → good after exit | clear_improver |
-| RCC | mental_health | CP 2014-05 → 2015-01, then SMQ 2015-02 → 2016-01, still inadequate | cp_to_smq |
-| RDD | community | CP 2016-01 → 2017-06 only | cp_only |
+| RCC | mental_health | CP 2014-05-13 → 2015-01-27, then SMQ 2015-02 → 2016-01, still inadequate | cp_to_smq |
+| RDD | community | CP 2016-01-11 → 2017-06-23 only | cp_only |
 | REE | acute | SMQ 2018-01 → ongoing (545 days to as_of 2019-06-30) | other_smq |
 | RFF | ambulance | nothing | never |
-| RGG | acute | SMQ 2013-07 → 2014-07, CP 2015-03 → 2015-12, SMQ again 2016-01 → 2016-12 | prolonged_poor_performer |
+| RGG | acute | SMQ 2013-07 → 2014-07, CP 2015-03-09 → 2015-12-17, SMQ again 2016-01 → 2016-12 | prolonged_poor_performer |
 """
 
 from __future__ import annotations
@@ -29,12 +30,12 @@ RGG,Gorsemoor Hospitals NHS Trust,acute_and_community,Midlands,semi_urban,true,
 EPISODES = """trust_code,regime,start_date,end_date,notes
 RAA,smq,2014-01-01,2016-06-30,
 RBB,smq,2015-03-01,2016-09-30,
-RCC,cp,2014-05-01,2015-01-31,watch list
+RCC,cp,2014-05-13,2015-01-27,watch list
 RCC,smq,2015-02-01,2016-01-31,
-RDD,cp,2016-01-01,2017-06-30,watch list
+RDD,cp,2016-01-11,2017-06-23,watch list
 REE,smq,2018-01-01,,
 RGG,smq,2013-07-16,2014-07-15,first wave
-RGG,cp,2015-03-01,2015-12-31,between SMQ episodes
+RGG,cp,2015-03-09,2015-12-17,between SMQ episodes
 RGG,smq,2016-01-01,2016-12-31,re-entry
 """
 

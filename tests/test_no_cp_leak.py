@@ -28,9 +28,12 @@ SENTINELS = [
     "watch list",
     "between SMQ episodes",
     "during CP",
-    "2014-05-01",  # RCC's CP entry
-    "2017-06-30",  # RDD's CP exit
-    "2015-12-31",  # RGG's CP exit
+    "2014-05-13",  # RCC's CP entry
+    "2015-01-27",  # RCC's CP exit
+    "2016-01-11",  # RDD's CP entry
+    "2017-06-23",  # RDD's CP exit
+    "2015-03-09",  # RGG's CP entry
+    "2015-12-17",  # RGG's CP exit
     "2016-07-31",  # RDD's CP-dated Improvement Director end
     "Ever in CP",
 ]
@@ -143,4 +146,4 @@ def test_the_sentinels_are_real(mini_server):
     assert session.post(mini_server.url + "/login", data={"username": username, "password": password}).ok
     text = "".join(session.get(f"{mini_server.url}/download/{v}.csv").text for v in ("trusts", "episodes", "uptake"))
     text += session.get(f"{mini_server.url}/download/episodes.csv?trust=RDD").text
-    assert {"cp_to_smq", "cp_only", "watch list", "2014-05-01", "2017-06-30"} <= set(leaked(text))
+    assert {"cp_to_smq", "cp_only", "watch list", "2014-05-13", "2017-06-23"} <= set(leaked(text))
