@@ -54,5 +54,10 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     )
     app.index_string = app.index_string.replace("<html>", '<html lang="en-GB">', 1)
     app.layout = shell.layout
+    # Dash finishes setting itself up on the first request, after flagging it done; with
+    # threaded workers a concurrent first request could be served half set up ("dash is not a
+    # registered library"). Doing it here, once, before any request arrives closes that race.
+    with server.test_request_context("/"):
+        app._setup_server()
     logging.getLogger("smq_monitor").setLevel(logging.INFO)
     return app
