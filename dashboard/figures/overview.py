@@ -1,0 +1,103 @@
+"""Overview builders: headline figures, distributions and recent changes (pure functions)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import theme
+from dashboard.labels import GROUP_LABELS, RATING_LABELS, REGIME_SHORT, TYPE_LABELS
+from data_access.vocab import GROUPS, TRUST_TYPES
+
+DAYS_PER_MONTH = 30.4375
+
+
+@dataclass(frozen=True)
+class Headline:
+    key: str
+    label: str
+    value: str
+    note: str
+    href: str
+
+
+def headlines(trusts: pd.DataFrame, episodes: pd.DataFrame, as_of: date, show_cp: bool, query: str) -> list[Headline]:
+    """Where things stand on the as-of date, for the filtered trusts the viewer may see."""
+    suffix = f"?{query}" if query else ""
+    year_ago = pd.Timestamp(as_of - timedelta(days=365))
+    now = pd.Timestamp(as_of)
+    smq = episodes[episodes["regime"] == "smq"]
+    entries = smq[(smq["start_date"] > year_ago) & (smq["start_date"] <= now)]
+    exits = smq[smq["end_date"].notna() & (smq["end_date"] > year_ago) & (smq["end_date"] <= now)]
+    per_trust = smq.groupby("trust_code")["days"].sum()
+    ever = len(per_trust)
+    re_entered = int((smq.groupby("trust_code").size() > 1).sum())
+    median = f"{per_trust.median() / DAYS_PER_MONTH:.0f}" if ever else "–"
+    share = f"{re_entered / ever:.0%}" if ever else "–"
+    items = [
+        Headline("smq-now", "Trusts in SMQ now", f"{int((trusts['current_regime'] == 'smq').sum()):,}",
+                 f"on {as_of:%d %b %Y}", "/timelines" + suffix),
+    ]
+    if show_cp:
+        items.append(Headline("cp-now", "Trusts on the CP list now", f"{int((trusts['current_regime'] == 'cp').sum()):,}",
+                              "confidential", "/timelines" + suffix))
+    items += [
+        Headline("entries", "SMQ entries, last 12 months", f"{len(entries):,}", f"since {year_ago:%d %b %Y}", "/timelines" + suffix),
+        Headline("exits", "SMQ exits, last 12 months", f"{len(exits):,}", f"since {year_ago:%d %b %Y}", "/timelines" + suffix),
+        Headline("median-months", "Median months in SMQ", median, f"over {ever:,} trusts ever in SMQ", "/timelines" + suffix),
+        Headline("re-entry", "Share re-entering SMQ", share, f"{re_entered:,} of {ever:,} trusts", "/timelines" + suffix),
+    ]
+    return items
+
+
+def distribution_figure(trusts: pd.DataFrame, by: str) -> go.Figure:
+    """Trusts per evaluation group or trust type (horizontal bars, labelled with counts)."""
+    if trusts.empty:
+        return theme.empty_figure("No trusts match the filters.")
+    if by == "group":
+        codes = [g for g in GROUPS if g in set(trusts["evaluation_group"])]
+        counts = trusts["evaluation_group"].value_counts()
+        labels = [GROUP_LABELS[c] for c in codes]
+        colours = [theme.GROUP_COLOURS[c] for c in codes]
+        title = "Trusts by evaluation group"
+    else:
+        codes = [t for t in TRUST_TYPES if t in set(trusts["trust_type"])]
+        counts = trusts["trust_type"].value_counts()
+        labels = [TYPE_LABELS[c] for c in codes]
+        colours = [theme.NHS_BLUE] * len(codes)
+        title = "Trusts by type"
+    values = [int(counts.get(c, 0)) for c in codes]
+    figure = theme.base_figure(title)
+    figure.add_bar(
+        x=values, y=labels, orientation="h", marker={"color": colours}, text=values, textposition="outside",
+        hovertemplate="%{y}: %{x:,} trusts<extra></extra>", cliponaxis=False,
+    )
+    figure.update_layout(
+        height=max(220, 46 * len(codes) + 80), showlegend=False, margin={"l": 250, "r": 40, "t": 50, "b": 40},
+        xaxis={"title": "Trusts", "rangemode": "tozero"}, yaxis={"autorange": "reversed"},
+    )
+    return figure
+
+
+def recent_changes(episodes: pd.DataFrame, ratings: pd.DataFrame, trusts: pd.DataFrame, as_of: date, limit: int = 10) -> pd.DataFrame:
+    """Latest entries, exits and overall ratings up to the as-of date, newest first."""
+    names = trusts.set_index("trust_code")["trust_name"]
+    now = pd.Timestamp(as_of)
+    events = []
+    for row in episodes.itertuples(index=False):
+        short = REGIME_SHORT[row.regime]
+        if row.start_date <= now:
+            events.append((row.start_date, row.trust_code, f"entered {short}", "/timelines"))
+        if not pd.isna(row.end_date) and row.end_date <= now:
+            events.append((row.end_date, row.trust_code, f"left {short}", "/timelines"))
+    overall = ratings[(ratings["domain"] == "overall") & (ratings["publication_date"] <= now)]
+    for row in overall.itertuples(index=False):
+        events.append((row.publication_date, row.trust_code, f"rated {RATING_LABELS.get(row.rating, row.rating)} overall by CQC", "/trust/" + row.trust_code))
+    frame = pd.DataFrame(events, columns=["date", "trust_code", "what", "href"])
+    if frame.empty:
+        return frame.assign(trust_name=pd.Series(dtype=object))
+    frame["trust_name"] = frame["trust_code"].map(names)
+    return frame.sort_values(["date", "trust_code"], ascending=[False, True]).head(limit).reset_index(drop=True)
