@@ -1,19 +1,111 @@
-"""Performance trajectories page."""
+"""Performance trajectories: metrics over time against group and national benchmarks, with SPC."""
 
 from __future__ import annotations
 
-from dash import html
+import dash_bootstrap_components as dbc
+from dash import dcc, html
 
+from dashboard import theme
+from dashboard.labels import ALIGN_LABELS, METRIC_DOMAIN_LABELS
+from data_access import queries
 from data_access.filters import Filters
 from data_access.viewer import Viewer
-from layouts import placeholder
+from layouts.components import card, download_link, page_header
 from layouts.pages import Page, register
 
 TITLE = "Performance trajectories"
+COMPARE_LABELS = {"none": "All filtered trusts together", "group": "By evaluation group", "type": "By trust type"}
+BREAK_LABELS = {"none": "No break", "smq_entry": "SMQ entry", "smq_exit": "SMQ exit", "cp_entry": "CP entry"}
+
+
+class Ids:
+    METRIC = "trajectories-metric"
+    ALIGN = "trajectories-align"
+    COMPARE = "trajectories-compare"
+    BREAK = "trajectories-spc-break"
+    CHART = "trajectories-chart"
+    NOTE = "trajectories-note"
+    SPC_CARD = "trajectories-spc-card"
+    SPC = "trajectories-spc"
+    SPC_SUMMARY = "trajectories-spc-summary"
+    DOWNLOAD = "trajectories-download"
+
+
+def metric_options(types: tuple[str, ...]) -> list[dict]:
+    """Metrics that apply to the filtered types, labelled with their domain so they group."""
+    frame = queries.metrics(types)
+    order = {d: i for i, d in enumerate(METRIC_DOMAIN_LABELS)}
+    frame = frame.assign(_o=frame["domain"].map(order).fillna(99)).sort_values(["_o", "name"])
+    return [
+        {"label": f"{METRIC_DOMAIN_LABELS.get(row.domain, 'Other')} · {row.name}", "value": row.metric_id,
+         "unit": row.unit}
+        for row in frame.itertuples(index=False)
+    ]
+
+
+def applicable_types(filters: Filters, viewer: Viewer) -> tuple[str, ...]:
+    """The selected trust's type when one is selected, else the filtered types."""
+    if filters.trust:
+        selected = queries.trusts(viewer, Filters(trusts=(filters.trust,)))
+        if not selected.empty:
+            return (selected.iloc[0]["trust_type"],)
+    return filters.types
+
+
+def default_metric(filters: Filters, options: list[dict]) -> str | None:
+    values = [o["value"] for o in options]
+    if filters.metric in values:
+        return filters.metric
+    # Open on a rate people read at a glance (a percentage) rather than a raw count.
+    percents = [o["value"] for o in options if o.get("unit") == "percent"]
+    return (percents or values or [None])[0]
+
+
+def _choice(title: str, component_id: str, options: dict[str, str], value: str) -> html.Fieldset:
+    return html.Fieldset(
+        [html.Legend(title, className="smq-filter-label"),
+         dbc.RadioItems(id=component_id, options=[{"label": v, "value": k} for k, v in options.items()], value=value, inline=True)],
+        className="smq-choice",
+    )
 
 
 def layout(filters: Filters, viewer: Viewer, notices: list[str], **_: str) -> html.Div:
-    return placeholder.layout(TITLE, "How trusts' indicators moved before, during and after SMQ or CP, against their peers.")
+    options = metric_options(applicable_types(filters, viewer))
+    sees_cp = viewer.sees_everything or bool(viewer.trusts)
+    aligns = {k: v for k, v in ALIGN_LABELS.items() if sees_cp or k != "cp_entry"}
+    breaks = {k: v for k, v in BREAK_LABELS.items() if sees_cp or k != "cp_entry"}
+    return html.Div(
+        [
+            page_header(
+                TITLE,
+                "How the filtered trusts' indicators moved, against all trusts of the same types. Align on an event to "
+                "compare trusts that entered in different years; click a line (or search in the filter bar) to select a trust.",
+                [download_link("trajectories", filters, "Download trajectories.csv", link_id=Ids.DOWNLOAD)],
+            ),
+            html.Div(
+                [
+                    html.Div([html.Label("Metric", htmlFor=Ids.METRIC, className="smq-filter-label"),
+                              dcc.Dropdown(id=Ids.METRIC, options=[{"label": o["label"], "value": o["value"]} for o in options], value=default_metric(filters, options), clearable=False)],
+                             className="smq-filter smq-filter-wide"),
+                    _choice("Time axis", Ids.ALIGN, aligns, filters.align if filters.align in aligns else "calendar"),
+                    _choice("Compare", Ids.COMPARE, COMPARE_LABELS, filters.extra("compare", "none")),
+                ],
+                className="smq-filterbar smq-page-controls",
+            ),
+            card("Trajectory", [dcc.Loading(dcc.Graph(id=Ids.CHART, config=theme.graph_config("trajectory")), delay_show=300),
+                                html.P(id=Ids.NOTE, className="smq-muted smq-small")]),
+            html.Section(
+                [
+                    html.H2("Statistical process control for the selected trust", className="smq-card-title"),
+                    _choice("Recalculate limits from", Ids.BREAK, breaks, filters.extra("spc_break", "none")),
+                    html.Div(id=Ids.SPC_SUMMARY, className="smq-spc-summary"),
+                    dcc.Loading(dcc.Graph(id=Ids.SPC, config=theme.graph_config("spc-chart")), delay_show=300),
+                ],
+                className="smq-card",
+                id=Ids.SPC_CARD,
+            ),
+        ]
+    )
 
 
 register(Page("/trajectories", TITLE, layout))
