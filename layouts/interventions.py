@@ -1,19 +1,82 @@
-"""Intervention uptake page."""
+"""Intervention uptake: who received which support, when, for how long and at what amount."""
 
 from __future__ import annotations
 
-from dash import html
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import dcc, html
 
+from dashboard import theme
+from dashboard.labels import INTERVENTION_LABELS
 from data_access.filters import Filters
 from data_access.viewer import Viewer
-from layouts import placeholder
+from data_access.vocab import INTERVENTIONS
+from layouts.components import card, download_link, page_header
 from layouts.pages import Page, register
 
 TITLE = "Intervention uptake"
 
 
+class Ids:
+    BY = "interventions-by"
+    COUNTS = "interventions-counts"
+    RATES = "interventions-rates"
+    DIRECTORS = "interventions-directors"
+    FUNDING = "interventions-funding"
+    GRID = "interventions-grid"
+    BUDDIES = "interventions-buddies"
+    DOWNLOAD = "interventions-download"
+
+
+STATUS_CLASS_RULES = {
+    "uptake-cell uptake-delivered": "params.value == 'Delivered'",
+    "uptake-cell uptake-not_delivered": "params.value == 'Not delivered'",
+    "uptake-cell uptake-no_data": "params.value == 'No data'",
+    "uptake-none": "params.value == 'Nothing recorded'",
+}
+
+
+def uptake_columns() -> list[dict]:
+    columns = [
+        {"field": "trust", "headerName": "Trust", "cellRenderer": "markdown", "pinned": "left", "minWidth": 260, "filter": True},
+        {"field": "group", "headerName": "Evaluation group", "minWidth": 190, "filter": True},
+    ]
+    for intervention in INTERVENTIONS:
+        columns.append({"field": intervention, "headerName": INTERVENTION_LABELS[intervention], "minWidth": 130,
+                        "cellClassRules": STATUS_CLASS_RULES, "filter": True})
+    return columns
+
+
+def _graph(graph_id: str, filename: str) -> dcc.Loading:
+    return dcc.Loading(dcc.Graph(id=graph_id, config=theme.graph_config(filename)), delay_show=300)
+
+
 def layout(filters: Filters, viewer: Viewer, notices: list[str], **_: str) -> html.Div:
-    return placeholder.layout(TITLE, "Which support each trust received: Improvement Directors, buddying, central funding, leadership change.")
+    return html.Div(
+        [
+            page_header(
+                TITLE,
+                "The support each trust received, as in the published evaluation's uptake matrix: delivered, not "
+                "delivered, “No data” (the trust could not supply it), or nothing recorded.",
+                [download_link("uptake", filters, "Download uptake.csv", link_id=Ids.DOWNLOAD)],
+            ),
+            card("Counts per intervention", _graph(Ids.COUNTS, "uptake-counts")),
+            card("Uptake rates", [
+                html.Fieldset([html.Legend("Compare by", className="smq-filter-label"),
+                               dbc.RadioItems(id=Ids.BY, options=[{"label": "Evaluation group", "value": "group"},
+                                                                  {"label": "Trust type", "value": "type"}],
+                                              value=filters.extra("by", "group"), inline=True)], className="smq-choice"),
+                _graph(Ids.RATES, "uptake-rates")]),
+            card("Uptake matrix", dag.AgGrid(
+                id=Ids.GRID, columnDefs=uptake_columns(), rowData=[], className="smq-aggrid",
+                defaultColDef={"sortable": True, "resizable": True}, dashGridOptions={"domLayout": "normal", "tooltipShowDelay": 300},
+                style={"height": "520px"}, csvExportParams={"fileName": "smq-monitor-uptake-matrix.csv"},
+            )),
+            html.Div([card("Improvement Directors", _graph(Ids.DIRECTORS, "improvement-directors")),
+                      card("Central funding", _graph(Ids.FUNDING, "central-funding"))], className="smq-grid-2"),
+            card("Who buddied with whom", dcc.Loading(html.Div(id=Ids.BUDDIES, className="smq-scroll-box"), delay_show=300)),
+        ]
+    )
 
 
 register(Page("/interventions", TITLE, layout))
