@@ -37,6 +37,10 @@ class TcpProxy:
     def cut(self) -> None:
         listener, self._listener = self._listener, None
         if listener:
+            # close() alone leaves a listener that another thread is blocked in accept() on
+            # still accepting; shutdown() wakes that accept and stops the listening for real.
+            with contextlib.suppress(OSError):
+                listener.shutdown(socket.SHUT_RDWR)
             listener.close()
         with self._lock:
             for conn in list(self._connections):

@@ -59,8 +59,11 @@ def test_database_outage_shows_503_and_recovers_without_restart(tmp_path):
             assert page.status_code == 200 and "Traceback" not in page.text
             layout = requests.get(url + "/_dash-layout", timeout=10)
             assert layout.status_code == 200 and "not answering" in layout.text
-            # Something not cached yet cannot be answered (a cached answer may still be served).
-            download = requests.get(url + "/download/ratings.csv?type=community", timeout=10)
+            # Something not cached yet cannot be answered (a cached answer may still be served);
+            # each try asks a new question, so no cache can answer it.
+            tries = iter(range(1, 200))
+            assert wait_for(lambda: status(f"{url}/download/ratings.csv?from=2000-01-{next(tries) % 28 + 1:02d}") == 503, timeout=20)
+            download = requests.get(url + "/download/ratings.csv?type=community&to=2030-01-01", timeout=10)
             assert download.status_code == 503 and "not answering" in download.text
             proxy.restore()
             assert wait_for(lambda: status(url + "/healthz") == 200, timeout=30), "no recovery without restart"
