@@ -7,7 +7,7 @@ import logging
 import dash
 from flask import Flask, Response
 
-from dashboard import auth, downloads, security
+from dashboard import auth, downloads, report_jobs, security
 from dashboard.config import Settings, load_settings
 from data_access import db
 from data_access.cache import cache
@@ -22,6 +22,7 @@ def create_server(settings: Settings | None = None) -> Flask:
     cache.init_app(server)
     server.register_blueprint(auth.bp)
     server.register_blueprint(downloads.bp)
+    server.register_blueprint(report_jobs.bp)
     security.install(server)
 
     @server.get("/healthz")

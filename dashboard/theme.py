@@ -32,14 +32,13 @@ orange, "neither" purple (the NHSRplotthedots tones ``#7B7D7D``, ``#289DE0``, ``
 
 Exporting charts
 ----------------
-``graph_config(filename)`` names the modebar's download. Plotly's modebar has one image button
-(``toImage``), whose format is fixed per graph by ``toImageButtonOptions.format`` ("png",
-"svg", "jpeg" or "webp"). A second button needs a JavaScript click handler, which a
-``dcc.Graph`` config sent from Python cannot carry. So the modebar gives a 2× PNG by default,
-``graph_config(..., image_format="svg")`` makes it give SVG instead, and a page that wants both
-adds its own "Download SVG" button wired with ``svg_download_clientside(graph_id, filename)``
-(a clientside callback calling ``Plotly.downloadImage``). The modebar buttons are not reachable
-by keyboard, so such a page button is also the accessible way to export.
+``graph_config(filename)`` names a chart's downloads (``smq-monitor-<filename>[-<title>]``).
+Plotly's own camera button saves one format per graph and the chart exactly as drawn, without the
+card title around it; ``assets/zz-js/chart-export.js`` replaces it on every chart with two
+toolbar buttons, "Download as PNG" (2x) and "Download as SVG", which re-draw the figure off-screen
+with the card's title and the footer's source line (dataset, as-of date, "synthetic") as title
+and subtitle, and make the toolbar reachable by keyboard. ``image_format`` still sets what a
+bare plotly.js (without that script) would save.
 """
 
 from __future__ import annotations

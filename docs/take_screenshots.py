@@ -12,7 +12,8 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-OUT = Path(__file__).resolve().parent / "screenshots"
+OUT = Path(os.environ.get("SMQ_SCREENSHOT_DIR") or Path(__file__).resolve().parent / "screenshots")
+FULL_PAGE = os.environ.get("SMQ_SCREENSHOT_FULL") == "1"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 PAGES = {
@@ -23,6 +24,15 @@ PAGES = {
     "costs": "/costs",
     "data": "/data",
 }
+
+
+def shoot(page, url: str, name: str) -> None:
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function("() => document.querySelectorAll('[data-dash-is-loading=\"true\"]').length === 0")
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(OUT / f"{name}.png"), full_page=FULL_PAGE)
+    print("wrote", OUT / f"{name}.png")
 
 
 def main(base: str) -> None:
@@ -38,12 +48,10 @@ def main(base: str) -> None:
             with page.expect_navigation():
                 page.click("#login-submit")
         for name, path in PAGES.items():
-            page.goto(base + path)
-            page.wait_for_load_state("networkidle")
-            page.wait_for_function("() => document.querySelectorAll('[data-dash-is-loading=\"true\"]').length === 0")
-            page.wait_for_timeout(800)
-            page.screenshot(path=str(OUT / f"{name}.png"))
-            print("wrote", OUT / f"{name}.png")
+            shoot(page, base + path, name)
+            if name == "overview":  # a trust profile: the first trust the overview links to
+                trust = page.locator("a[href^='/trust/']").first.get_attribute("href")
+                shoot(page, base + trust, "trust")
         browser.close()
 
 

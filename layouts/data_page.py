@@ -1,19 +1,219 @@
-"""Data and methods page."""
+"""Data and methods page: definitions, the rules behind the groups and SPC, data quality, and
+how to load real data.
+
+The rules and the CSV format come from the code that applies them (`data_access.groups`,
+`dashboard.spc`, `data_access.csv_format`), so this page cannot drift from what the app does.
+"""
 
 from __future__ import annotations
 
-from dash import html
+from dash import dcc, html
 
+from dashboard import spc, theme
+from dashboard.figures.data_quality import file_spec_rows, key_words
+from dashboard.labels import GROUP_LABELS
+from data_access.csv_format import FILES, FileSpec
 from data_access.filters import Filters
+from data_access.groups import GROUP_RULES
 from data_access.viewer import Viewer
-from layouts import placeholder
+from data_access.vocab import CP_GROUPS
+from layouts.components import page_header
 from layouts.pages import Page, register
 
 TITLE = "Data and methods"
 
 
+class Ids:
+    DATASET = "data-dataset"
+    METRICS = "data-metrics"
+    COVERAGE = "data-coverage"
+    COVERAGE_NOTE = "data-coverage-note"
+    NO_RATINGS = "data-no-ratings"
+    IMPORTED = "data-imported"
+    GROUP_RULES = "data-group-rules"
+    SPC_RULES = "data-spc-rules"
+    FORMAT = "data-format"
+
+
+SECTIONS: tuple[tuple[str, str], ...] = (
+    ("data-sec-dataset", "The dataset"),
+    ("data-sec-metrics", "Metrics"),
+    ("data-sec-groups", "Evaluation groups"),
+    ("data-sec-spc", "SPC rules"),
+    ("data-sec-quality", "Data quality"),
+    ("data-sec-format", "Loading real data"),
+)
+
+
+def sees_cp(viewer: Viewer) -> bool:
+    return viewer.sees_everything or bool(viewer.trusts)
+
+
+def _contents() -> html.Nav:
+    return html.Nav(
+        [html.H2("On this page", className="smq-small smq-strong dq-toc-title"),
+         html.Ul([html.Li(html.A(title, href=f"#{anchor}")) for anchor, title in SECTIONS], className="dq-toc-list")],
+        className="dq-toc",
+        **{"aria-label": "On this page"},
+    )
+
+
+def group_rules(viewer: Viewer) -> html.Div:
+    """The §3 rules in words; the two CP groups only for viewers who may see CP."""
+    shown = [(code, rule) for code, rule in GROUP_RULES if sees_cp(viewer) or code not in CP_GROUPS]
+    items = []
+    for code, rule in shown:
+        items.append(
+            html.Li(
+                [html.Span(GROUP_LABELS[code], className=f"group-chip group-chip--{code}"), " ", html.Span(rule)],
+                className="dq-rule",
+            )
+        )
+    note = (
+        "Each trust is put in one group: the first rule that matches wins, unless the trusts file "
+        "names a group for it (the override)."
+    )
+    extra = None
+    if not sees_cp(viewer):
+        extra = html.P(
+            "Two more groups depend on the confidential Challenged Providers list. In the public view "
+            "their trusts appear under the rules above, as if they had never been on that list.",
+            className="smq-muted smq-small",
+        )
+    return html.Div([html.P(note), html.Ol(items, id=Ids.GROUP_RULES, className="dq-rules"), extra])
+
+
+def spc_rules() -> html.Div:
+    rules = spc.describe_rules()
+    return html.Div(
+        [
+            html.P(
+                "Statistical process control (SPC) charts follow NHS England's Making Data Count "
+                "method: an XmR chart of each trust's own data."
+            ),
+            html.Dl(
+                [part for title, text in rules for part in (html.Dt(title), html.Dd(text))],
+                id=Ids.SPC_RULES,
+                className="dq-dl",
+            ),
+        ]
+    )
+
+
+def file_table(spec: FileSpec) -> html.Div:
+    rows = file_spec_rows(spec)
+    head = html.Thead(html.Tr([html.Th(c, scope="col") for c in ("Column", "Required", "Key", "Accepts")]))
+    body = html.Tbody(
+        [
+            html.Tr(
+                [
+                    html.Th(html.Code(row.name), scope="row"),
+                    html.Td(row.required),
+                    html.Td("Key" if row.key else ""),
+                    html.Td(row.accepts, className="dq-accepts"),
+                ]
+            )
+            for row in rows
+        ]
+    )
+    caption = html.Caption([html.Code(spec.filename), f" — key: {key_words(spec)}"])
+    return html.Div(
+        html.Table([caption, head, body], className="table table-sm dq-table", id=f"{Ids.FORMAT}-{spec.stem}"),
+        className="smq-table-wrap",
+    )
+
+
+def csv_format() -> html.Div:
+    return html.Div(
+        [
+            html.P(
+                [
+                    "Put the CSV files below in one folder and load them with ",
+                    html.Code("smq-monitor import DIR"),
+                    " (add ",
+                    html.Code("--check"),
+                    " to validate without writing). The files load in one transaction: a file with any "
+                    "problem is rejected with every problem listed as ",
+                    html.Code("file:line: column: reason"),
+                    ", and the database stays as it was. ",
+                    html.Code("smq-monitor export DIR"),
+                    " writes the database back out in the same format.",
+                ]
+            ),
+            html.Pre(html.Code("smq-monitor import DIR --check\nsmq-monitor import DIR"), className="dq-command"),
+            html.P(
+                "UTF-8 (an Excel byte-order mark is fine), comma-separated, one header row, columns in any "
+                "order. Codes are case-insensitive. A blank cell means unknown. Every file may be absent "
+                "except trusts.csv; re-importing the same rows changes nothing.",
+                className="smq-muted",
+            ),
+            html.Div([file_table(spec) for spec in FILES], className="dq-files"),
+        ],
+        id=Ids.FORMAT,
+    )
+
+
+def _section(anchor: str, title: str, children, lede: str | None = None) -> html.Section:
+    return html.Section(
+        [html.H2(title, className="smq-card-title"), html.P(lede, className="smq-muted") if lede else None,
+         html.Div(children, className="smq-card-body")],
+        className="smq-card",
+        id=anchor,
+        tabIndex="-1",
+    )
+
+
 def layout(filters: Filters, viewer: Viewer, notices: list[str], **_: str) -> html.Div:
-    return placeholder.layout(TITLE, "Definitions, sources, the evaluation-group and SPC rules, and data quality.")
+    del filters, notices
+    return html.Div(
+        [
+            page_header(
+                TITLE,
+                "What each metric means and where it comes from, the rules behind the groups and the SPC "
+                "charts, how complete the data is, and how to load real data.",
+            ),
+            _contents(),
+            _section("data-sec-dataset", "The dataset", dcc.Loading(html.Div(id=Ids.DATASET), delay_show=300)),
+            _section(
+                "data-sec-metrics",
+                "Metrics",
+                dcc.Loading(html.Div(id=Ids.METRICS, className="smq-table-wrap"), delay_show=300),
+                "The metrics that apply to the selected trust types, with their definitions.",
+            ),
+            _section("data-sec-groups", "Evaluation groups", group_rules(viewer)),
+            _section("data-sec-spc", "SPC rules", spc_rules()),
+            _section(
+                "data-sec-quality",
+                "Data quality",
+                [
+                    dcc.Loading(
+                        [
+                            html.P(id=Ids.COVERAGE_NOTE, className="smq-small"),
+                            dcc.Graph(id=Ids.COVERAGE, config=theme.graph_config("data-coverage"), className="smq-graph--tall"),
+                        ],
+                        delay_show=300,
+                    ),
+                    html.P(
+                        "Expected trust-periods: the trusts a metric applies to (within the filters) times the "
+                        "metric's periods in the year, one per month, quarter or year by its frequency, from its "
+                        "first to its last period in the data. A blank value counts as missing.",
+                        className="smq-muted smq-small",
+                    ),
+                    html.Div(
+                        [
+                            html.Div([html.H3("Trusts with no overall CQC rating", className="dq-h3"),
+                                      dcc.Loading(html.Div(id=Ids.NO_RATINGS), delay_show=300)]),
+                            html.Div([html.H3("Last import", className="dq-h3"),
+                                      dcc.Loading(html.Div(id=Ids.IMPORTED), delay_show=300)]),
+                        ],
+                        className="smq-grid-2",
+                    ),
+                ],
+            ),
+            _section("data-sec-format", "Loading real data", csv_format()),
+        ],
+        className="dq-page",
+    )
 
 
 register(Page("/data", TITLE, layout))

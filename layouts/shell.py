@@ -141,7 +141,17 @@ def footer(info: dict) -> html.Footer:
     if info.get("licence"):
         parts.append(html.Span(f" · {info['licence']}"))
     parts.append(html.Span([" · ", html.A("Data and methods", href="/data")]))
-    return html.Footer(parts, className="smq-footer")
+    return html.Footer(parts, className="smq-footer", id="smq-footer", **{"data-chart-source": chart_source(info)})
+
+
+def chart_source(info: dict) -> str:
+    """The source line an exported chart carries (read by assets/zz-js/chart-export.js)."""
+    words = [f"Source: {info['name']}, in smq-monitor" if info.get("name") else "Source: smq-monitor"]
+    if info.get("as_of_effective"):
+        words.append(f"data as of {info['as_of_effective']:%d %B %Y}")
+    if info.get("synthetic"):
+        words.append("SYNTHETIC DEMO DATA, not real trusts")
+    return " · ".join(words)
 
 
 def layout() -> html.Div:

@@ -82,22 +82,35 @@ def distribution_figure(trusts: pd.DataFrame, by: str) -> go.Figure:
     return figure
 
 
-def recent_changes(episodes: pd.DataFrame, ratings: pd.DataFrame, trusts: pd.DataFrame, as_of: date, limit: int = 10) -> pd.DataFrame:
-    """Latest entries, exits and overall ratings up to the as-of date, newest first."""
+RECENT_KINDS: tuple[tuple[str, str], ...] = (
+    ("entry", "Latest entries"),
+    ("exit", "Latest exits"),
+    ("rating", "Latest overall CQC ratings"),
+)
+RECENT_COLUMNS = ["date", "trust_code", "trust_name", "kind", "what", "href"]
+
+
+def recent_changes(
+    episodes: pd.DataFrame, ratings: pd.DataFrame, trusts: pd.DataFrame, as_of: date, limit: int = 5
+) -> pd.DataFrame:
+    """The latest entries, exits and overall ratings up to the as-of date: at most `limit` of
+    each kind, newest first. An entry or exit links to the timelines, a rating to the trust."""
     names = trusts.set_index("trust_code")["trust_name"]
     now = pd.Timestamp(as_of)
     events = []
     for row in episodes.itertuples(index=False):
         short = REGIME_SHORT[row.regime]
+        verb = "joined the CP list" if row.regime == "cp" else "entered SMQ"
         if row.start_date <= now:
-            events.append((row.start_date, row.trust_code, f"entered {short}", "/timelines"))
+            events.append((row.start_date, row.trust_code, "entry", verb, "/timelines"))
         if not pd.isna(row.end_date) and row.end_date <= now:
-            events.append((row.end_date, row.trust_code, f"left {short}", "/timelines"))
+            events.append((row.end_date, row.trust_code, "exit", f"left {short}", "/timelines"))
     overall = ratings[(ratings["domain"] == "overall") & (ratings["publication_date"] <= now)]
     for row in overall.itertuples(index=False):
-        events.append((row.publication_date, row.trust_code, f"rated {RATING_LABELS.get(row.rating, row.rating)} overall by CQC", "/trust/" + row.trust_code))
-    frame = pd.DataFrame(events, columns=["date", "trust_code", "what", "href"])
-    if frame.empty:
-        return frame.assign(trust_name=pd.Series(dtype=object))
+        words = RATING_LABELS.get(row.rating, row.rating)
+        events.append((row.publication_date, row.trust_code, "rating", f"rated {words}", "/trust/" + row.trust_code))
+    frame = pd.DataFrame(events, columns=["date", "trust_code", "kind", "what", "href"])
     frame["trust_name"] = frame["trust_code"].map(names)
-    return frame.sort_values(["date", "trust_code"], ascending=[False, True]).head(limit).reset_index(drop=True)
+    frame = frame.sort_values(["date", "trust_code"], ascending=[False, True])
+    frame = frame.groupby("kind", sort=False).head(limit)
+    return frame[RECENT_COLUMNS].reset_index(drop=True)

@@ -1,0 +1,163 @@
+"""Aggregates behind the overview and the data page: coverage of the metrics, trusts with no
+CQC rating, and when the data was last imported.
+
+Built on `queries`: the set of trusts (and so any group or regime filter, with the CP mapping
+already applied) comes from `queries.trusts`, so no aggregate here can reveal the CP list.
+Metric values and ratings are public information; only which trusts are counted depends on the
+viewer.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pandas as pd
+from sqlalchemy import and_, extract, func, select, true
+
+from data_access import models, queries
+from data_access.cache import memoized
+from data_access.db import get_engine
+from data_access.filters import Filters
+from data_access.viewer import Viewer
+
+PERIOD_STEP_MONTHS: dict[str, int] = {"monthly": 1, "quarterly": 3, "annual": 12}
+COVERAGE_COLUMNS = ["metric_id", "year", "trusts", "periods", "expected", "observed", "share"]
+
+
+# --------------------------------------------------------------------------------------------
+# Coverage: the share of expected trust-periods that have a value
+
+
+def expected_periods(first: date, last: date, frequency: str | None) -> pd.DatetimeIndex:
+    """Period starts from a metric's first period to its last, one step of its frequency apart.
+
+    The steps start at the metric's own first period, so an annual metric counted from April
+    expects one value a year starting in April; an unknown frequency counts as monthly.
+    """
+    step = PERIOD_STEP_MONTHS.get(frequency or "monthly", 1)
+    return pd.date_range(pd.Timestamp(first), pd.Timestamp(last), freq=pd.DateOffset(months=step))
+
+
+def coverage_from_counts(
+    counts: pd.DataFrame, spans: pd.DataFrame, metrics: pd.DataFrame, trusts: pd.DataFrame
+) -> pd.DataFrame:
+    """Coverage of each metric in each calendar year (pure; see `coverage`).
+
+    counts: metric_id, trust_code, year, observed (values that are not blank).
+    spans: metric_id, first_period, last_period (over every trust in the data).
+    metrics: metric_id, frequency, applies_to_types. trusts: trust_code, trust_type.
+
+    expected = trusts the metric applies to × the metric's periods starting in that year;
+    observed counts values of those trusts only, so a share never exceeds 1.
+    """
+    rows = []
+    spans = spans.set_index("metric_id")
+    for metric in metrics.itertuples(index=False):
+        if metric.metric_id not in spans.index:
+            continue
+        types = set(metric.applies_to_types or ())
+        applies = trusts if not types else trusts[trusts["trust_type"].isin(types)]
+        codes = set(applies["trust_code"])
+        if not codes:
+            continue
+        span = spans.loc[metric.metric_id]
+        periods = expected_periods(span["first_period"], span["last_period"], metric.frequency)
+        per_year = pd.Series(periods.year).value_counts().sort_index()
+        mine = counts[(counts["metric_id"] == metric.metric_id) & counts["trust_code"].isin(codes)]
+        observed = mine.groupby("year")["observed"].sum()
+        for year, n_periods in per_year.items():
+            expected = len(codes) * int(n_periods)
+            seen = int(observed.get(year, 0))
+            rows.append(
+                {
+                    "metric_id": metric.metric_id,
+                    "year": int(year),
+                    "trusts": len(codes),
+                    "periods": int(n_periods),
+                    "expected": expected,
+                    "observed": min(seen, expected),
+                    "share": min(seen, expected) / expected if expected else float("nan"),
+                }
+            )
+    return pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
+
+
+def _read(statement) -> pd.DataFrame:
+    with get_engine().connect() as conn:
+        result = conn.execute(statement)
+        return pd.DataFrame(result.all(), columns=list(result.keys()))
+
+
+@memoized()
+def _value_counts(date_from: date | None, date_to: date | None, version: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Values per metric, trust and year, and each metric's first and last period (in SQL)."""
+    del version  # part of the cache key
+    v = models.MetricValue
+    year = extract("year", v.period_start).label("year")
+    conditions = []
+    if date_from is not None:
+        conditions.append(v.period_start >= date_from)
+    if date_to is not None:
+        conditions.append(v.period_start <= date_to)
+    where = and_(*conditions) if conditions else true()
+    counts = _read(
+        select(v.metric_id, v.trust_code, year, func.count(v.value).label("observed"))
+        .where(where)
+        .group_by(v.metric_id, v.trust_code, year)
+    )
+    spans = _read(
+        select(v.metric_id, func.min(v.period_start).label("first_period"), func.max(v.period_start).label("last_period"))
+        .where(where)
+        .group_by(v.metric_id)
+    )
+    if not counts.empty:
+        counts["year"] = counts["year"].astype(int)
+        counts["observed"] = counts["observed"].astype(int)
+    for column in ("first_period", "last_period"):
+        spans[column] = pd.to_datetime(spans[column])
+    return counts, spans
+
+
+@memoized()
+def _coverage(viewer: Viewer, filters: Filters, version: int, as_of_date: date) -> pd.DataFrame:
+    del as_of_date  # part of the cache key: the trust set depends on it
+    counts, spans = _value_counts(filters.date_from, filters.date_to, version)
+    return coverage_from_counts(counts, spans, queries.metrics(), queries.trusts(viewer, filters))
+
+
+def coverage(viewer: Viewer, filters: Filters | None = None) -> pd.DataFrame:
+    """Coverage of every metric per calendar year for the filtered trusts: metric_id, year,
+    trusts (the metric applies to), periods, expected, observed, share."""
+    filters = (filters or Filters()).trust_filters()
+    return _coverage(viewer, filters, queries.data_version(), queries.as_of())
+
+
+# --------------------------------------------------------------------------------------------
+# Ratings and imports
+
+
+def trusts_without_ratings_from(trusts: pd.DataFrame, ratings: pd.DataFrame) -> pd.DataFrame:
+    """Trusts with no overall CQC rating (pure), with whether they have any domain rating."""
+    overall = set(ratings.loc[ratings["domain"] == "overall", "trust_code"])
+    any_rating = set(ratings["trust_code"])
+    frame = trusts.loc[~trusts["trust_code"].isin(overall), ["trust_code", "trust_name", "trust_type", "region"]].copy()
+    frame["any_domain_rating"] = frame["trust_code"].isin(any_rating)
+    return frame.sort_values("trust_name").reset_index(drop=True)
+
+
+@memoized()
+def _trusts_without_ratings(viewer: Viewer, filters: Filters, version: int, as_of_date: date) -> pd.DataFrame:
+    del version, as_of_date  # part of the cache key
+    return trusts_without_ratings_from(queries.trusts(viewer, filters), queries.ratings(viewer, filters))
+
+
+def trusts_without_ratings(viewer: Viewer, filters: Filters | None = None) -> pd.DataFrame:
+    """Filtered trusts with no overall CQC rating at any time (the date filters do not apply:
+    a rating outside the window is still a rating)."""
+    filters = (filters or Filters()).trust_filters().with_(date_from=None, date_to=None)
+    return _trusts_without_ratings(viewer, filters, queries.data_version(), queries.as_of())
+
+
+def last_import() -> datetime | None:
+    """When the data was last imported (None for a database never imported into)."""
+    return queries.dataset_info()["imported_at"]
