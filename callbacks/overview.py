@@ -139,7 +139,7 @@ def start_pack(n_clicks: int | None, search: str | None):
     prevent_initial_call=True,
 )
 def poll_pack(n_intervals: int | None, job_id: str | None):
-    if not job_id:
+    if not job_id or not isinstance(job_id, str):
         return no_update, True, False
     shown, running = pack_status(report_jobs.job_status(job_id, viewer()))
     return shown, not running, running

@@ -174,7 +174,7 @@ def reports_dir() -> Path:
 
 
 def _job_dir(job_id: str) -> Path | None:
-    if not JOB_ID.match(job_id or ""):
+    if not isinstance(job_id, str) or not JOB_ID.match(job_id):
         return None
     path = reports_dir() / job_id
     return path if path.is_dir() else None

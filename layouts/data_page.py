@@ -100,8 +100,8 @@ def spc_rules() -> html.Div:
     )
 
 
-def file_table(spec: FileSpec) -> html.Div:
-    rows = file_spec_rows(spec)
+def file_table(spec: FileSpec, show_cp: bool) -> html.Div:
+    rows = file_spec_rows(spec, show_cp)
     head = html.Thead(html.Tr([html.Th(c, scope="col") for c in ("Column", "Required", "Key", "Accepts")]))
     body = html.Tbody(
         [
@@ -123,7 +123,7 @@ def file_table(spec: FileSpec) -> html.Div:
     )
 
 
-def csv_format() -> html.Div:
+def csv_format(viewer: Viewer) -> html.Div:
     return html.Div(
         [
             html.P(
@@ -147,7 +147,7 @@ def csv_format() -> html.Div:
                 "except trusts.csv; re-importing the same rows changes nothing.",
                 className="smq-muted",
             ),
-            html.Div([file_table(spec) for spec in FILES], className="dq-files"),
+            html.Div([file_table(spec, sees_cp(viewer)) for spec in FILES], className="dq-files"),
         ],
         id=Ids.FORMAT,
     )
@@ -210,7 +210,7 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], **_: str) -> ht
                     ),
                 ],
             ),
-            _section("data-sec-format", "Loading real data", csv_format()),
+            _section("data-sec-format", "Loading real data", csv_format(viewer)),
         ],
         className="dq-page",
     )

@@ -157,3 +157,11 @@ def test_metric_rows_say_polarity_and_types_in_words():
     assert row["applies_to"] == "Acute, Mental health"
     assert row["unit"] == "Percentage (%)"
     assert row["source"] == "Not stated"
+
+
+def test_public_csv_format_does_not_spell_out_the_cp_group_codes():
+    public = next(r for r in data_quality.file_spec_rows(TRUSTS, show_cp=False) if r.name == "evaluation_group")
+    signed_in = next(r for r in data_quality.file_spec_rows(TRUSTS, show_cp=True) if r.name == "evaluation_group")
+    assert "cp_only" in signed_in.accepts and "cp_to_smq" in signed_in.accepts
+    assert "cp_only" not in public.accepts and "cp_to_smq" not in public.accepts
+    assert "clear_improver" in public.accepts and "Challenged Providers groups" in public.accepts

@@ -20,12 +20,20 @@ def by_group_figure(table: pd.DataFrame) -> go.Figure:
     for category in COST_CATEGORIES:
         sums = table.groupby("evaluation_group")[f"cost_{category}_gbp"].sum()
         figure.add_bar(
-            x=[GROUP_LABELS[g] for g in groups], y=[sums.get(g, 0.0) for g in groups], name=COST_CATEGORY_LABELS[category],
+            y=[GROUP_LABELS[g] for g in groups], x=[sums.get(g, 0.0) for g in groups], name=COST_CATEGORY_LABELS[category],
+            orientation="h",
             marker={"color": theme.COST_CATEGORY_COLOURS[category], "pattern": {"shape": patterns.get(category, "")}},
-            hovertemplate=f"%{{x}} · {COST_CATEGORY_LABELS[category]}: £%{{y:,.0f}}<extra></extra>",
+            hovertemplate=f"%{{y}} · {COST_CATEGORY_LABELS[category]}: £%{{x:,.0f}}<extra></extra>",
         )
-    figure.update_layout(barmode="stack", height=380, yaxis_title="Total cost (£)", yaxis_tickprefix="£",
-                         yaxis_tickformat=",.0f", legend={"orientation": "h", "y": -0.25})
+    return _stacked_layout(figure, len(groups))
+
+
+def _stacked_layout(figure: go.Figure, groups: int) -> go.Figure:
+    """Horizontal stacked bars: group names read level on the left, first group at the top."""
+    figure.update_layout(barmode="stack", height=200 + 48 * groups, xaxis_title="Total cost (£)", xaxis_tickprefix="£",
+                         xaxis_tickformat="~s", yaxis_autorange="reversed", legend={"orientation": "h", "y": -0.2, "traceorder": "normal"},
+                         margin={"l": 10})
+    figure.update_yaxes(automargin=True)
     return figure
 
 
@@ -36,12 +44,11 @@ def by_payer_figure(table: pd.DataFrame) -> go.Figure:
     figure = theme.base_figure("Who paid, by evaluation group")
     for index, payer in enumerate(PAYERS):
         sums = table.groupby("evaluation_group")[f"cost_payer_{payer}_gbp"].sum()
-        figure.add_bar(x=[GROUP_LABELS[g] for g in groups], y=[sums.get(g, 0.0) for g in groups], name=PAYER_LABELS[payer],
+        figure.add_bar(y=[GROUP_LABELS[g] for g in groups], x=[sums.get(g, 0.0) for g in groups], name=PAYER_LABELS[payer],
+                       orientation="h",
                        marker={"color": theme.COLORWAY[index], "pattern": {"shape": ["", "/", "."][index]}},
-                       hovertemplate=f"%{{x}} · {PAYER_LABELS[payer]}: £%{{y:,.0f}}<extra></extra>")
-    figure.update_layout(barmode="stack", height=380, yaxis_title="Total cost (£)", yaxis_tickprefix="£",
-                         yaxis_tickformat=",.0f", legend={"orientation": "h", "y": -0.25})
-    return figure
+                       hovertemplate=f"%{{y}} · {PAYER_LABELS[payer]}: £%{{x:,.0f}}<extra></extra>")
+    return _stacked_layout(figure, len(groups))
 
 
 def scatter_figure(table: pd.DataFrame, y: str, y_title: str) -> go.Figure:

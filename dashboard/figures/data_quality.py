@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from dashboard import theme
 from dashboard.labels import METRIC_DOMAIN_LABELS, TYPE_LABELS, UNIT_LABELS, label, polarity_words
 from data_access.csv_format import FileSpec
+from data_access.vocab import CP_GROUPS
 
 UNIT_WORDS: dict[str, str] = {
     "percent": "Percentage (%)",
@@ -87,8 +88,11 @@ class ColumnRow:
     accepts: str
 
 
-def file_spec_rows(spec: FileSpec) -> list[ColumnRow]:
-    """The columns of one CSV file in words: required or not, part of the key, what it takes."""
+def file_spec_rows(spec: FileSpec, show_cp: bool = True) -> list[ColumnRow]:
+    """The columns of one CSV file in words: required or not, part of the key, what it takes.
+
+    Without CP access the Challenged Providers group codes are not spelt out (the public view
+    names nothing from the CP list); the row says they exist."""
     rows = []
     for column in spec.columns:
         if column.required and column.nonblank:
@@ -99,7 +103,10 @@ def file_spec_rows(spec: FileSpec) -> list[ColumnRow]:
             required = "Optional"
         accepts = KIND_WORDS.get(column.kind, column.kind)
         if column.codes:
-            accepts += " " + ", ".join(column.codes)
+            codes = [c for c in column.codes if show_cp or c not in CP_GROUPS]
+            accepts += " " + ", ".join(codes)
+            if len(codes) < len(column.codes):
+                accepts += ", or one of the two Challenged Providers groups (their codes show when signed in)"
         rows.append(ColumnRow(column.name, required, column.name in spec.key, accepts))
     return rows
 
