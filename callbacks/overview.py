@@ -11,7 +11,7 @@ from dashboard.figures import timelines as timeline_figures
 from data_access import queries, timeline_queries
 from layouts import components
 from layouts.ids import Shell
-from layouts.overview import Ids, sees_cp
+from layouts.overview import Ids
 
 
 def _fallback():
@@ -62,7 +62,7 @@ def _recent_lists(frame, query: str) -> html.Div:
 def update_overview(search: str | None):
     filters, _ = filters_from(search)
     who = viewer()
-    show_cp = sees_cp(who)
+    show_cp = who.sees_any_cp
     as_of = queries.as_of()
     trusts = queries.trusts(who, filters)
     episodes = queries.episodes(who, filters)

@@ -12,7 +12,7 @@ from dashboard.figures import timelines as figures
 from data_access import queries, timeline_queries
 from layouts import components
 from layouts.ids import Shell
-from layouts.timelines import Ids, kpi_cards, sees_cp
+from layouts.timelines import Ids, kpi_cards
 
 URL_FIELDS = [
     UrlField(Ids.SORT, "sort", default=figures.DEFAULT_SORT),
@@ -73,7 +73,7 @@ def update_overview(search: str | None):
     """Month-by-month counts and the headline figures for the filtered set."""
     filters, _ = filters_from(search)
     who = viewer()
-    show_cp = sees_cp(who)
+    show_cp = who.sees_any_cp
     as_of = queries.as_of()
     counts = timeline_queries.monthly_counts(who, filters)
     kpis = figures.timeline_kpis(queries.episodes(who, filters), as_of, show_cp)
@@ -101,7 +101,7 @@ def update_gantt(search: str | None):
     """One row per trust with an episode the viewer may see, sorted and grouped as the URL says."""
     filters, _ = filters_from(search)
     who = viewer()
-    show_cp = sees_cp(who)
+    show_cp = who.sees_any_cp
     as_of = queries.as_of()
     episodes = queries.episodes(who, filters)
     table = figures.trust_timeline_table(queries.trusts(who, filters), episodes)

@@ -61,14 +61,11 @@ Progress = Callable[[int, str], None]
 # Gathering the content (queries → builders)
 
 
-def sees_cp(viewer: Viewer) -> bool:
-    return viewer.sees_everything or bool(viewer.trusts)
-
 
 def gather(viewer: Viewer, filters: Filters, progress: Progress | None = None) -> report.PackContent:
     """The pack's content for this viewer and these filters, from the pages' own queries."""
     step = progress or (lambda pct, text: None)
-    show_cp = sees_cp(viewer)
+    show_cp = viewer.sees_any_cp
     info = queries.dataset_info()
     as_of = queries.as_of()
     query = filters.to_query()

@@ -28,6 +28,11 @@ class Viewer:
     def sees_everything(self) -> bool:
         return self.role in FULL_ACCESS_ROLES
 
+    @property
+    def sees_any_cp(self) -> bool:
+        """Whether any CP information is shown: everything, or an improvement director's own trusts."""
+        return self.sees_everything or bool(self.trusts)
+
     def sees_cp_of(self, trust_code: str) -> bool:
         return self.sees_everything or (
             self.role == "improvement_director" and trust_code.upper() in self.trusts

@@ -45,9 +45,6 @@ SECTIONS: tuple[tuple[str, str], ...] = (
 )
 
 
-def sees_cp(viewer: Viewer) -> bool:
-    return viewer.sees_everything or bool(viewer.trusts)
-
 
 def _contents() -> html.Nav:
     return html.Nav(
@@ -60,7 +57,7 @@ def _contents() -> html.Nav:
 
 def group_rules(viewer: Viewer) -> html.Div:
     """The §3 rules in words; the two CP groups only for viewers who may see CP."""
-    shown = [(code, rule) for code, rule in GROUP_RULES if sees_cp(viewer) or code not in CP_GROUPS]
+    shown = [(code, rule) for code, rule in GROUP_RULES if viewer.sees_any_cp or code not in CP_GROUPS]
     items = []
     for code, rule in shown:
         items.append(
@@ -74,7 +71,7 @@ def group_rules(viewer: Viewer) -> html.Div:
         "names a group for it (the override)."
     )
     extra = None
-    if not sees_cp(viewer):
+    if not viewer.sees_any_cp:
         extra = html.P(
             "Two more groups depend on the confidential Challenged Providers list. In the public view "
             "their trusts appear under the rules above, as if they had never been on that list.",
@@ -147,7 +144,7 @@ def csv_format(viewer: Viewer) -> html.Div:
                 "except trusts.csv; re-importing the same rows changes nothing.",
                 className="smq-muted",
             ),
-            html.Div([file_table(spec, sees_cp(viewer)) for spec in FILES], className="dq-files"),
+            html.Div([file_table(spec, viewer.sees_any_cp) for spec in FILES], className="dq-files"),
         ],
         id=Ids.FORMAT,
     )

@@ -27,9 +27,6 @@ class Ids:
     PACK_STATUS = "overview-pack-status"
 
 
-def sees_cp(viewer: Viewer) -> bool:
-    return viewer.sees_everything or bool(viewer.trusts)
-
 
 def _graph(graph_id: str, filename: str) -> dcc.Loading:
     return dcc.Loading(dcc.Graph(id=graph_id, config=theme.graph_config(filename), className="smq-graph"), delay_show=300)
@@ -56,7 +53,7 @@ def findings_pack() -> html.Div:
 
 def layout(filters: Filters, viewer: Viewer, notices: list[str], **_: str) -> html.Div:
     lede = "Where things stand on the data's as-of date: trusts in Special Measures for Quality"
-    lede += " and on the Challenged Providers list" if sees_cp(viewer) else ""
+    lede += " and on the Challenged Providers list" if viewer.sees_any_cp else ""
     lede += ", entries and exits, and how the filtered trusts divide into the evaluation's groups."
     actions = html.Div(
         [download_link("trusts", filters, "Download trusts.csv", link_id=Ids.DOWNLOAD), findings_pack()],

@@ -36,11 +36,6 @@ class Ids:
     DOWNLOAD = "timelines-download"
 
 
-def sees_cp(viewer: Viewer) -> bool:
-    """Whether the page may speak of CP at all (the data layer decides what is in the data)."""
-    return viewer.sees_everything or bool(viewer.trusts)
-
-
 def kpi_cards(kpis: list[Kpi]) -> list:
     return [kpi(k.label, k.value, k.note, kpi_id=f"timelines-kpi-{k.key}") for k in kpis]
 
@@ -119,7 +114,7 @@ def _table_columns(show_cp: bool) -> list[dict]:
 
 
 def layout(filters: Filters, viewer: Viewer, notices: list[str], query: str = "", **_: str) -> html.Div:
-    show_cp = sees_cp(viewer)
+    show_cp = viewer.sees_any_cp
     sort = filters.extra("sort", DEFAULT_SORT)
     rows = filters.extra("rows", DEFAULT_ROWS)
     lede = (

@@ -71,7 +71,7 @@ def _choice(title: str, component_id: str, options: dict[str, str], value: str) 
 
 def layout(filters: Filters, viewer: Viewer, notices: list[str], **_: str) -> html.Div:
     options = metric_options(applicable_types(filters, viewer))
-    sees_cp = viewer.sees_everything or bool(viewer.trusts)
+    sees_cp = viewer.sees_any_cp
     aligns = {k: v for k, v in ALIGN_LABELS.items() if sees_cp or k != "cp_entry"}
     breaks = {k: v for k, v in BREAK_LABELS.items() if sees_cp or k != "cp_entry"}
     return html.Div(
