@@ -16,7 +16,7 @@ from sqlalchemy import and_, extract, func, select, true
 
 from data_access import models, queries
 from data_access.cache import memoized
-from data_access.db import get_engine
+from data_access.db import read_frame
 from data_access.filters import Filters
 from data_access.viewer import Viewer
 
@@ -83,9 +83,7 @@ def coverage_from_counts(
 
 
 def _read(statement) -> pd.DataFrame:
-    with get_engine().connect() as conn:
-        result = conn.execute(statement)
-        return pd.DataFrame(result.all(), columns=list(result.keys()))
+    return read_frame(statement)
 
 
 @memoized()
