@@ -1,4 +1,5 @@
-"""What every callback needs: the viewer, the filters from the URL, and database-outage safety."""
+"""What every callback needs: the viewer, the filters from the URL, database-outage safety, and
+a memo of whole answers."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.auth import current_viewer
 from data_access import queries
+from data_access.cache import memoized
 from data_access.filters import Filters
 from data_access.viewer import Viewer
 
@@ -45,3 +47,28 @@ def db_safe(fallback: Callable[[], Any]) -> Callable:
         return wrapper
 
     return decorate
+
+
+def cached_answer(fn: Callable) -> Callable:
+    """Memoize a content callback's whole answer (figures, tables, notes) by its inputs, the
+    viewer's access (`Viewer.cache_key`) and the data version, in the same cache as the queries.
+
+    A filter someone has asked for before is then answered without rebuilding figures; an import
+    changes the data version and so every key. Only for callbacks whose answer depends on nothing
+    else (not on time, clicks or a job's progress). Place it under `db_safe`: a failure is raised
+    through and never cached.
+    """
+
+    def answer(access: str, version: int, as_of_date, *args):
+        del access, version, as_of_date  # the cache key: what else decides the answer
+        return fn(*args)
+
+    # the memo key is named after the function: one namespace per callback
+    answer.__module__, answer.__qualname__, answer.__name__ = fn.__module__, fn.__qualname__, fn.__name__
+    memo = memoized()(answer)
+
+    @functools.wraps(fn)
+    def wrapper(*args):
+        return memo(current_viewer().cache_key(), queries.data_version(), queries.as_of(), *args)
+
+    return wrapper

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import Input, Output, callback, html
 
-from callbacks.common import db_safe, filters_from, viewer
+from callbacks.common import cached_answer, db_safe, filters_from, viewer
 from callbacks.urlsync import UrlField, register_url_sync
 from dashboard import cca, tables, theme
 from dashboard.figures import costs as figures
@@ -61,6 +61,7 @@ def summary_table(table) -> html.Table:
     Input(Shell.URL, "search"),
 )
 @db_safe(_fallback)
+@cached_answer
 def update_costs(search: str | None):
     filters, _ = filters_from(search)
     who = viewer()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import Input, Output, callback, html
 
-from callbacks.common import db_safe, filters_from, viewer
+from callbacks.common import cached_answer, db_safe, filters_from, viewer
 from dashboard import theme
 from dashboard.figures import data_quality as figures
 from dashboard.labels import TYPE_LABELS, label
@@ -109,6 +109,7 @@ def _quality_fallback():
     Input(Shell.URL, "search"),
 )
 @db_safe(_quality_fallback)
+@cached_answer
 def update_quality(search: str | None):
     filters, _ = filters_from(search)
     who = viewer()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import Input, Output, State, callback, dcc, html, no_update
 
-from callbacks.common import db_safe, filters_from, viewer
+from callbacks.common import cached_answer, db_safe, filters_from, viewer
 from dashboard import report_jobs, theme
 from dashboard.figures import overview as figures
 from dashboard.figures import timelines as timeline_figures
@@ -59,6 +59,7 @@ def _recent_lists(frame, query: str) -> html.Div:
     Input(Shell.URL, "search"),
 )
 @db_safe(_fallback)
+@cached_answer
 def update_overview(search: str | None):
     filters, _ = filters_from(search)
     who = viewer()

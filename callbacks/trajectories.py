@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from dash import Input, Output, State, callback, html, no_update
 
-from callbacks.common import db_safe, filters_from, viewer
+from callbacks.common import cached_answer, db_safe, filters_from, viewer
 from callbacks.urlsync import UrlField, register_url_sync, search_for
 from dashboard import spc, theme
 from dashboard.alignment import EVENT_COLUMNS
@@ -56,6 +56,7 @@ def _summary(summary: spc.SpcSummary | None, trust_name: str) -> list:
     Input(Shell.URL, "search"),
 )
 @db_safe(_fallback)
+@cached_answer
 def update_trajectories(search: str | None):
     filters, _ = filters_from(search)
     who = viewer()

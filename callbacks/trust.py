@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from dash import Input, Output, callback, html
 
-from callbacks.common import db_safe, viewer
+from callbacks.common import cached_answer, db_safe, viewer
 from dashboard import theme
 from dashboard.figures import trust as figures
 from dashboard.labels import (
@@ -65,6 +65,7 @@ def _header(trust: pd.Series, as_of) -> html.Div:
     Input(Ids.CODE, "data"),
 )
 @db_safe(_fallback)
+@cached_answer
 def update_trust(code):
     who = viewer()
     code = code if isinstance(code, str) else ""

@@ -52,7 +52,7 @@ class Settings:
                 CACHE_OPTIONS={"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
             )
         else:
-            cache.update(CACHE_TYPE="SimpleCache", CACHE_THRESHOLD=2000, CACHE_KEY_PREFIX=prefix)
+            cache.update(CACHE_TYPE="SimpleCache", CACHE_THRESHOLD=500, CACHE_KEY_PREFIX=prefix)
         return {
             "SECRET_KEY": self.secret_key,
             "SESSION_COOKIE_NAME": "smq_session",
