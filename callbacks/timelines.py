@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dash import Input, Output, State, callback, no_update
 
-from callbacks.common import db_safe, filters_from, viewer
+from callbacks.common import cached_answer, db_safe, filters_from, viewer
 from callbacks.urlsync import UrlField, apply_value, search_for, value_from
 from dashboard import theme
 from dashboard.figures import timelines as figures
@@ -69,6 +69,7 @@ def _overview_fallback():
     Input(Shell.URL, "search"),
 )
 @db_safe(_overview_fallback)
+@cached_answer
 def update_overview(search: str | None):
     """Month-by-month counts and the headline figures for the filtered set."""
     filters, _ = filters_from(search)
@@ -97,6 +98,7 @@ def _gantt_fallback():
     Input(Shell.URL, "search"),
 )
 @db_safe(_gantt_fallback)
+@cached_answer
 def update_gantt(search: str | None):
     """One row per trust with an episode the viewer may see, sorted and grouped as the URL says."""
     filters, _ = filters_from(search)
@@ -111,8 +113,9 @@ def update_gantt(search: str | None):
     codes = tuple(table["trust_code"])
     ratings = queries.ratings(who, filters, domains=("overall",))
     interventions = queries.interventions(who, filters)
+    drawn = figures.first_rows(rows)
     figure = figures.gantt_figure(
-        rows,
+        drawn,
         episodes,
         ratings[ratings["trust_code"].isin(codes)],
         interventions[interventions["trust_code"].isin(codes)],
@@ -120,8 +123,12 @@ def update_gantt(search: str | None):
         show_cp,
     )
     style = {"height": f"{figure.layout.height or 260}px"}
+    shown = int((drawn["kind"] == "trust").sum())
+    count = (f"{len(table):,} trusts." if shown == len(table) else
+             f"{len(table):,} trusts; the chart draws the first {shown:,} in this order and the table below lists "
+             "them all (narrow the filters, or sort differently, to draw others).")
     note = (
-        f"{len(table):,} trusts. Bars run from entry to exit; an arrow marks an episode still running on "
+        f"{count} Bars run from entry to exit; an arrow marks an episode still running on "
         f"{figures.date_words(as_of)}. Hover for dates; click a row (or a name in the table below) to open the trust."
     )
     table_style = {"height": f"{figures.table_height(len(table))}px"}

@@ -216,6 +216,17 @@ def test_rows_grouped_by_type_and_ungrouped(table):
     assert (flat["kind"] == "trust").all() and flat["trust_code"].tolist() == ["CCC", "BBB", "AAA", "DDD"]
 
 
+def test_first_rows_keep_the_first_trusts_with_their_headings(table):
+    rows = tl.gantt_rows(table, "name", "group")
+    two = tl.first_rows(rows, 2)
+    assert two["kind"].tolist() == ["heading", "trust", "heading", "trust"]
+    assert two["trust_code"].tolist()[1::2] == ["CCC", "BBB"]
+    assert two["y"].tolist() == [0, 1, 2, 3]
+    assert tl.first_rows(rows, 4).equals(rows), "nothing is cut when all trusts fit"
+    flat = tl.first_rows(tl.gantt_rows(table, "first_entry", "none"), 3)
+    assert flat["trust_code"].tolist() == ["CCC", "BBB", "AAA"]
+
+
 def test_gantt_height_grows_with_rows():
     assert tl.gantt_height(100) - tl.gantt_height(50) == 50 * tl.ROW_HEIGHT_PX
 

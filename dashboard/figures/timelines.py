@@ -40,6 +40,9 @@ SORT_LABELS: dict[str, str] = {
 }
 ROW_LABELS: dict[str, str] = {"group": "Evaluation group", "type": "Trust type", "none": "No grouping"}
 ROW_HEIGHT_PX = 20
+# The chart draws at most this many trusts (in the chosen order); the table below lists them all.
+# Beyond it a chart is taller than anyone reads and slow to draw (every name is measured).
+GANTT_MAX_TRUSTS = 120
 GANTT_TOP_PX = 120
 GANTT_BOTTOM_PX = 24
 NAME_LENGTH = 42
@@ -205,6 +208,18 @@ def gantt_rows(table: pd.DataFrame, sort: str = DEFAULT_SORT, rows: str = DEFAUL
     frame = pd.DataFrame(out, columns=["kind", "trust_code", "trust_name", "section", "label"])
     frame.insert(0, "y", np.arange(len(frame)))
     return frame
+
+
+def first_rows(rows: pd.DataFrame, limit: int = GANTT_MAX_TRUSTS) -> pd.DataFrame:
+    """The first `limit` trusts of `gantt_rows`, with the headings of their sections."""
+    trust_number = (rows["kind"] == "trust").cumsum()
+    keep = trust_number <= limit
+    if (rows["kind"] == "trust").sum() > limit:
+        # a heading right after the last kept trust would head nothing
+        keep &= ~((rows["kind"] == "heading") & (trust_number == limit))
+    out = rows[keep].reset_index(drop=True)
+    out["y"] = np.arange(len(out))
+    return out
 
 
 def table_height(row_count: int, visible_rows: int = 12) -> int:
@@ -595,7 +610,7 @@ def timeline_table_rows(table: pd.DataFrame, rows: pd.DataFrame, show_cp: bool) 
     out = []
     for trust in frame.itertuples(index=False):
         record = {
-            "trust": f"[{_markdown_text(trust.trust_name)}](/trust/{trust.trust_code})",
+            "trust": f"[{markdown_text(trust.trust_name)}](/trust/{trust.trust_code})",
             "trust_code": trust.trust_code,
             "trust_name": trust.trust_name,
             "evaluation_group": label(GROUP_LABELS, trust.evaluation_group),
@@ -614,5 +629,5 @@ def timeline_table_rows(table: pd.DataFrame, rows: pd.DataFrame, show_cp: bool) 
     return out
 
 
-def _markdown_text(text: str) -> str:
+def markdown_text(text: str) -> str:
     return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>" else ch for ch in str(text))
