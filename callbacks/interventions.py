@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from dash import Input, Output, callback, html
+from dash import Input, Output, callback
 
-from callbacks.common import db_safe, filters_from, viewer
+from callbacks.common import cached_answer, db_safe, filters_from, viewer
 from callbacks.urlsync import UrlField, register_url_sync
 from dashboard import cca, tables, theme
 from dashboard.figures import interventions as figures
+from dashboard.figures.timelines import markdown_text
 from dashboard.labels import GROUP_LABELS, STATUS_LABELS, label
 from data_access import queries
 from data_access.vocab import INTERVENTIONS
-from layouts import components
 from layouts.ids import Shell
 from layouts.interventions import Ids
 
@@ -20,13 +20,13 @@ register_url_sync(Shell.URL, [UrlField(Ids.BY, "by", default="group")], "interve
 
 def _fallback():
     empty = theme.empty_figure("The database is not answering; the charts will return with it.")
-    return empty, empty, [], empty, empty, [components.error_state()]
+    return empty, empty, [], empty, empty, []
 
 
 def uptake_rows(uptake) -> list[dict]:
     rows = []
     for row in uptake.to_dict("records"):
-        out = {"trust_code": row["trust_code"], "trust": f"[{row['trust_name']}](/trust/{row['trust_code']})",
+        out = {"trust_code": row["trust_code"], "trust": f"[{markdown_text(row['trust_name'])}](/trust/{row['trust_code']})",
                "group": label(GROUP_LABELS, row["evaluation_group"])}
         for intervention in INTERVENTIONS:
             out[intervention] = STATUS_LABELS[row[intervention] or ""]
@@ -34,20 +34,19 @@ def uptake_rows(uptake) -> list[dict]:
     return rows
 
 
-def buddy_table(interventions, trusts) -> html.Div:
+def buddy_rows(interventions, trusts) -> list[dict]:
+    """Rows of the "who buddied with whom" grid: a grid, not an HTML table, so that hundreds of
+    pairs (scale 10) cost the browser no more than a dozen."""
     pairs = interventions[interventions["intervention"] == "buddying"]
-    if pairs.empty:
-        return components.empty_state("No buddying recorded for the filtered trusts.")
     names = trusts.set_index("trust_code")["trust_name"]
-    body = [
-        html.Tr([html.Td(components.trust_link(r.trust_code, names.get(r.trust_code, r.trust_code))),
-                 html.Td(r.partner or "not recorded"),
-                 html.Td(f"{r.start_date:%b %Y}" + (f" – {r.end_date:%b %Y}" if not _na(r.end_date) else " – ongoing")),
-                 html.Td(STATUS_LABELS.get(r.status, r.status))])
+    return [
+        {"trust": f"[{markdown_text(names.get(r.trust_code, r.trust_code))}](/trust/{r.trust_code})",
+         "partner": r.partner or "not recorded",
+         "start": f"{r.start_date:%Y-%m}",
+         "end": "ongoing" if _na(r.end_date) else f"{r.end_date:%Y-%m}",
+         "status": STATUS_LABELS.get(r.status, r.status)}
         for r in pairs.itertuples(index=False)
     ]
-    head = html.Thead(html.Tr([html.Th("Trust"), html.Th("Buddy (partner)"), html.Th("When"), html.Th("Status")]))
-    return html.Table([head, html.Tbody(body)], className="table table-sm smq-table", id="buddies-table")
 
 
 def _na(value) -> bool:
@@ -60,10 +59,11 @@ def _na(value) -> bool:
     Output(Ids.GRID, "rowData"),
     Output(Ids.DIRECTORS, "figure"),
     Output(Ids.FUNDING, "figure"),
-    Output(Ids.BUDDIES, "children"),
+    Output(Ids.BUDDIES, "rowData"),
     Input(Shell.URL, "search"),
 )
 @db_safe(_fallback)
+@cached_answer
 def update_uptake(search: str | None):
     filters, _ = filters_from(search)
     who = viewer()
@@ -79,5 +79,5 @@ def update_uptake(search: str | None):
         uptake_rows(uptake),
         figures.director_figure(figures.director_timing(interventions, trusts)),
         figures.funding_figure(funding),
-        buddy_table(interventions, trusts),
+        buddy_rows(interventions, trusts),
     )

@@ -36,6 +36,15 @@ STATUS_CLASS_RULES = {
 }
 
 
+BUDDY_COLUMNS = [
+    {"field": "trust", "headerName": "Trust", "cellRenderer": "markdown", "minWidth": 260, "flex": 2},
+    {"field": "partner", "headerName": "Buddy (partner)", "minWidth": 240, "flex": 2},
+    {"field": "start", "headerName": "From", "minWidth": 110, "flex": 1},
+    {"field": "end", "headerName": "To", "minWidth": 110, "flex": 1},
+    {"field": "status", "headerName": "Status", "minWidth": 120, "flex": 1},
+]
+
+
 def uptake_columns() -> list[dict]:
     columns = [
         {"field": "trust", "headerName": "Trust", "cellRenderer": "markdown", "pinned": "left", "minWidth": 260, "filter": True},
@@ -74,7 +83,12 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], **_: str) -> ht
             )),
             html.Div([card("Improvement Directors", _graph(Ids.DIRECTORS, "improvement-directors")),
                       card("Central funding", _graph(Ids.FUNDING, "central-funding"))], className="smq-grid-2"),
-            card("Who buddied with whom", dcc.Loading(html.Div(id=Ids.BUDDIES, className="smq-scroll-box"), delay_show=300)),
+            card("Who buddied with whom", dag.AgGrid(
+                id=Ids.BUDDIES, columnDefs=BUDDY_COLUMNS, rowData=[], className="smq-aggrid",
+                defaultColDef={"sortable": True, "resizable": True, "filter": True},
+                dashGridOptions={"localeText": {"noRowsToShow": "No buddying recorded for the filtered trusts."}},
+                style={"height": "360px"}, csvExportParams={"fileName": "smq-monitor-buddying.csv"},
+            )),
         ]
     )
 
