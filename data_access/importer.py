@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import io
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -455,8 +457,11 @@ def _records(parsed: ParsedFile) -> list[dict]:
     return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
-def _write(conn: Connection, table, parsed: ParsedFile, upsert: bool) -> int:
-    """Bulk write: COPY on PostgreSQL, executemany on SQLite; upsert on the natural key."""
+def _write(conn: Connection, table, parsed: ParsedFile, upsert: bool, bulk: bool = False) -> int:
+    """Bulk write: COPY on PostgreSQL, executemany on SQLite; upsert on the natural key.
+
+    `bulk`: the table was empty before this import, so nobody is reading it and PostgreSQL may
+    drop and rebuild its keys and indexes around the COPY (see `_without_checks`)."""
     names, columns = _columns(parsed)
     rows = list(zip(*columns, strict=True))
     if not rows:
@@ -482,7 +487,7 @@ def _write(conn: Connection, table, parsed: ParsedFile, upsert: bool) -> int:
         conflict = ""
     raw = conn.connection.driver_connection
     if dialect == "postgresql":
-        with raw.cursor() as cursor:
+        with raw.cursor() as cursor, _without_checks(cursor, table.name, enabled=bulk and not upsert and len(rows) >= BULK_ROWS):
             if upsert:
                 cursor.execute(f'CREATE TEMP TABLE IF NOT EXISTS "_load_{table.name}" (LIKE "{table.name}" INCLUDING DEFAULTS) ON COMMIT DROP')
                 cursor.execute(f'TRUNCATE "_load_{table.name}"')
@@ -502,6 +507,40 @@ def _write(conn: Connection, table, parsed: ParsedFile, upsert: bool) -> int:
     else:  # pragma: no cover - only SQLite and PostgreSQL are supported
         raise RuntimeError(f"unsupported database {dialect}")
     return len(rows)
+
+
+# From this many rows into a PostgreSQL table empty before the import, its foreign keys and secondary indexes are
+# dropped for the COPY and built again after it (PostgreSQL's advice for populating a database):
+# one join checks the keys instead of two lookups per row, and each index is built in one pass.
+BULK_ROWS = 100_000
+
+
+@contextmanager
+def _without_checks(cursor, table: str, enabled: bool) -> Iterator[None]:
+    """Inside the import's transaction: drop `table`'s foreign keys and non-unique indexes, and
+    re-create them from their own definitions on the way out. DDL is transactional in PostgreSQL,
+    so an import that fails or is killed leaves the schema as it was; the validation has already
+    checked every reference, so re-adding the keys cannot fail on good data."""
+    if not enabled:
+        yield
+        return
+    cursor.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = %s::regclass AND contype = 'f'", (table,))
+    keys = cursor.fetchall()
+    cursor.execute(
+        "SELECT i.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
+        "WHERE x.indrelid = %s::regclass AND NOT x.indisunique AND NOT x.indisprimary", (table,))
+    indexes = cursor.fetchall()
+    for name, _ in keys:
+        cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
+    for name, _ in indexes:
+        cursor.execute(f'DROP INDEX "{name}"')
+    yield
+    for _, definition in indexes:
+        cursor.execute(definition)
+    for name, definition in keys:
+        cursor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
 
 
 TABLES = {
@@ -525,11 +564,14 @@ def load(engine: Engine, parsed: dict[str, ParsedFile], replace: bool = False) -
     """Write validated files in one transaction; bump the data version for cache keys."""
     result = ImportResult()
     with engine.begin() as conn:
+        # Only a table nobody could have been reading gets the bulk path: dropping its keys locks
+        # it for the whole transaction, which a live dashboard would feel.
+        empty = {stem: conn.execute(select(table).limit(1)).first() is None for stem, table in TABLES.items()}
         if replace:
             clear_data(conn)
         for stem, table in TABLES.items():
             if stem in parsed:
-                result.rows[stem] = _write(conn, table, parsed[stem], upsert=not replace)
+                result.rows[stem] = _write(conn, table, parsed[stem], upsert=not replace, bulk=empty[stem])
         result.data_version = _bump_dataset(conn, parsed.get("dataset"), replace)
     return result
 

@@ -179,3 +179,36 @@ def test_cli_users_add_reads_password_from_stdin(database_url, engine):
         stored = conn.execute(text("SELECT password_hash FROM users")).scalar()
     assert "s3cret-pass" not in stored and stored.startswith(("scrypt:", "pbkdf2:"))
     assert run_cli("users", "add", "eve", "--role", "wizard", stdin="x\n", env_url=database_url).returncode == 2
+
+
+def schema(engine) -> dict:
+    from sqlalchemy import inspect
+
+    inspector = inspect(engine)
+    return {
+        table: (
+            sorted(str(sorted(fk.items())) for fk in inspector.get_foreign_keys(table)),
+            sorted(str(sorted(ix.items())) for ix in inspector.get_indexes(table)),
+            inspector.get_pk_constraint(table)["constrained_columns"],
+        )
+        for table in importer.TABLES
+    }
+
+
+def test_a_bulk_first_import_keeps_every_key_and_index(engine, tmp_path):
+    """PostgreSQL drops a large empty table's keys and indexes for the COPY: they must all be back,
+    and still enforced, after the import."""
+    from sqlalchemy.exc import IntegrityError
+
+    from data_access import demo
+
+    before = schema(engine)
+    frames = demo.generate(seed=3, scale=0.4)
+    assert len(frames["metric_values"]) >= importer.BULK_ROWS  # large enough for the bulk path
+    demo.write_csvs(frames, tmp_path / "demo")
+    result = importer.import_directory(tmp_path / "demo", engine)
+    assert result.rows["metric_values"] == len(frames["metric_values"]) == rows(engine)["metric_values"]
+    assert schema(engine) == before
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(text("INSERT INTO metric_values (metric_id, trust_code, period_start, value) "
+                          "VALUES ('ae_4hr_pct', 'NOSUCH', '2019-01-01', 1.0)"))
