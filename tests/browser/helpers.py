@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 AXE = Path(__file__).resolve().parents[1] / "vendor" / "axe.min.js"
@@ -60,6 +61,17 @@ CHART_JS = """(id) => {
 def chart_data(page, graph_id: str) -> list[dict] | None:
     """The decoded traces of a dcc.Graph (plotly's _fullData, typed arrays made plain)."""
     return page.evaluate(CHART_JS, graph_id)
+
+
+def wait_for_chart(page, graph_id: str, check, timeout: float = 30.0) -> list[dict]:
+    """The chart's traces once `check(traces)` holds: after a control changes the URL, the chart's
+    own callback answers a moment later, so idleness alone does not mean the redraw has come."""
+    deadline = time.monotonic() + timeout
+    while True:
+        data = chart_data(page, graph_id) or []
+        if check(data) or time.monotonic() > deadline:
+            return data
+        page.wait_for_timeout(200)
 
 
 def chart_layout_title(page, graph_id: str) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 
 import requests
 
@@ -33,7 +34,10 @@ def test_key_metric_choice_changes_the_consequence_and_the_url(page, app_server)
     assert any(v.startswith(("↑", "↓", "→")) for v in before)
     page.click("#costs-metric")
     page.locator(".dash-dropdown-option", has_text="Staff sickness").first.click()
-    page.wait_for_function("() => window.location.search.includes('metric=')")
+    page.wait_for_function("() => window.location.search.includes('metric=sickness')")
     wait_idle(page)
     assert "metric=sickness" in current_query(page)
+    deadline = time.monotonic() + 30  # the grid's callback answers a moment after the URL's
+    while [r["metric_change"] for r in grid_rows(page)] == before and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
     assert [r["metric_change"] for r in grid_rows(page)] != before

@@ -7,7 +7,7 @@ import io
 
 import requests
 
-from tests.browser.helpers import chart_data, goto, wait_idle
+from tests.browser.helpers import chart_data, goto, wait_for_chart, wait_idle
 
 
 def grid_rows(page) -> list[dict]:
@@ -36,7 +36,7 @@ def test_by_control_changes_the_rates_and_follows_the_url(page, app_server):
     page.get_by_label("Trust type").check()
     page.wait_for_function("() => window.location.search.includes('by=type')")
     wait_idle(page)
-    by_type = chart_data(page, "interventions-rates")[0]["y"]
+    by_type = wait_for_chart(page, "interventions-rates", lambda d: d and d[0]["y"] != by_group)[0]["y"]
     assert by_type != by_group and "Acute" in by_type
     goto(page, app_server, "/interventions?type=mental_health")
     counts = chart_data(page, "interventions-counts")

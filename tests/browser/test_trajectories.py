@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.browser.helpers import chart_data, current_query, goto, wait_idle
+from tests.browser.helpers import chart_data, current_query, goto, wait_for_chart, wait_idle
 
 
 def trace_names(page, graph_id: str) -> list[str]:
@@ -17,13 +17,14 @@ def test_alignment_and_compare_change_the_chart_and_follow_the_url(page, app_ser
     page.get_by_label("Months from SMQ entry").check()
     page.wait_for_function("() => window.location.search.includes('align=smq_entry')")
     wait_idle(page)
-    aligned_x = chart_data(page, "trajectories-chart")[0]["x"]
+    aligned_x = wait_for_chart(page, "trajectories-chart", lambda d: d and d[0]["x"] != calendar_x)[0]["x"]
     assert all(isinstance(v, int | float) for v in aligned_x if v is not None), "aligned axis is months"
     assert min(v for v in aligned_x if v is not None) < 0 < max(v for v in aligned_x if v is not None)
 
     page.get_by_label("By evaluation group").check()
     page.wait_for_function("() => window.location.search.includes('compare=group')")
     wait_idle(page)
+    wait_for_chart(page, "trajectories-chart", lambda d: any("Clear performance improvers" in (t["name"] or "") for t in d))
     names = trace_names(page, "trajectories-chart")
     assert any("Clear performance improvers" in n for n in names)
     assert not any("cp_" in n for n in names)
@@ -40,9 +41,11 @@ def test_metric_choice_goes_into_the_url(page, app_server):
     before = page.evaluate(title)
     page.click("#trajectories-metric")
     page.locator(".dash-dropdown-option", has_text="Staff sickness").first.click()
-    page.wait_for_function("() => window.location.search.includes('metric=')")
+    page.wait_for_function("() => window.location.search.includes('metric=sickness')")
     wait_idle(page)
     assert "metric=sickness" in current_query(page)
+    # the chart's callback follows the URL's: wait for the redraw rather than for idleness alone
+    page.wait_for_function(f"() => ({title})().toLowerCase().includes('sickness')", timeout=30_000)
     after = page.evaluate(title)
     assert after != before and "sickness" in after.lower()
 
