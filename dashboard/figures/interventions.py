@@ -81,7 +81,7 @@ def director_figure(timing: pd.DataFrame) -> go.Figure:
     data = timing.dropna(subset=["months_involved"])
     if data.empty:
         return theme.empty_figure("No delivered Improvement Director with known dates.")
-    figure = theme.base_figure("Improvement Directors: when they started and how long they stayed")
+    figure = theme.base_figure("Improvement Directors: start and length of support")
     figure.add_hrect(y0=4, y1=6, fillcolor="rgba(0, 94, 184, 0.10)", line_width=0,
                      annotation_text="intended cycle: 1–3 months intensive + ~3 maintenance", annotation_position="top left")
     figure.add_scatter(
