@@ -8,7 +8,7 @@ from callbacks.common import cached_answer, db_safe, filters_from, viewer
 from callbacks.urlsync import UrlField, register_url_sync
 from dashboard import cca, tables, theme
 from dashboard.figures import costs as figures
-from dashboard.labels import GROUP_LABELS, RATING_LABELS, label
+from dashboard.labels import GROUP_LABELS, RATING_LABELS, label, trust_link_markdown
 from data_access import queries
 from layouts import components
 from layouts.costs import Ids
@@ -28,7 +28,7 @@ def grid_rows(table) -> list[dict]:
         rows.append({
             **{k: row[k] for k in ("trust_code", "total_cost_gbp", "cost_payer_nhsi_gbp", "cost_payer_trust_gbp", "smq_days")},
             "cost_per_month_in_regime_gbp": None if row["cost_per_month_in_regime_gbp"] != row["cost_per_month_in_regime_gbp"] else row["cost_per_month_in_regime_gbp"],
-            "trust": f"[{row['trust_name']}](/trust/{row['trust_code']})",
+            "trust": trust_link_markdown(row["trust_code"], row["trust_name"]),
             "group": label(GROUP_LABELS, row["evaluation_group"]),
             "exited": "yes" if row["exited_smq"] else "no",
             "re_entered": "yes" if row["re_entered_smq"] else "no",

@@ -8,8 +8,7 @@ from callbacks.common import cached_answer, db_safe, filters_from, viewer
 from callbacks.urlsync import UrlField, register_url_sync
 from dashboard import cca, tables, theme
 from dashboard.figures import interventions as figures
-from dashboard.figures.timelines import markdown_text
-from dashboard.labels import GROUP_LABELS, STATUS_LABELS, label
+from dashboard.labels import GROUP_LABELS, STATUS_LABELS, label, trust_link_markdown
 from data_access import queries
 from data_access.vocab import INTERVENTIONS
 from layouts.ids import Shell
@@ -26,7 +25,7 @@ def _fallback():
 def uptake_rows(uptake) -> list[dict]:
     rows = []
     for row in uptake.to_dict("records"):
-        out = {"trust_code": row["trust_code"], "trust": f"[{markdown_text(row['trust_name'])}](/trust/{row['trust_code']})",
+        out = {"trust_code": row["trust_code"], "trust": trust_link_markdown(row["trust_code"], row["trust_name"]),
                "group": label(GROUP_LABELS, row["evaluation_group"])}
         for intervention in INTERVENTIONS:
             out[intervention] = STATUS_LABELS[row[intervention] or ""]
@@ -40,7 +39,7 @@ def buddy_rows(interventions, trusts) -> list[dict]:
     pairs = interventions[interventions["intervention"] == "buddying"]
     names = trusts.set_index("trust_code")["trust_name"]
     return [
-        {"trust": f"[{markdown_text(names.get(r.trust_code, r.trust_code))}](/trust/{r.trust_code})",
+        {"trust": trust_link_markdown(r.trust_code, names.get(r.trust_code, r.trust_code)),
          "partner": r.partner or "not recorded",
          "start": f"{r.start_date:%Y-%m}",
          "end": "ongoing" if _na(r.end_date) else f"{r.end_date:%Y-%m}",

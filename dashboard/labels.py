@@ -111,3 +111,14 @@ def polarity_words(higher_is_better: bool | None) -> str:
     if higher_is_better is None:
         return ""
     return "higher is better" if higher_is_better else "lower is better"
+
+
+def markdown_text(text: str) -> str:
+    """Text as it should read inside Markdown (a grid's markdown cell): its markup escaped."""
+    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>" else ch for ch in str(text))
+
+
+def trust_link_markdown(code: str, name: str) -> str:
+    """A trust's name linking to its profile, for a grid's markdown cell."""
+    return f"[{markdown_text(name)}](/trust/{code})"
+

@@ -566,7 +566,7 @@ def load(engine: Engine, parsed: dict[str, ParsedFile], replace: bool = False) -
     with engine.begin() as conn:
         # Only a table nobody could have been reading gets the bulk path: dropping its keys locks
         # it for the whole transaction, which a live dashboard would feel.
-        empty = {stem: conn.execute(select(table).limit(1)).first() is None for stem, table in TABLES.items()}
+        empty = {stem: conn.execute(select(table).limit(1)).first() is None for stem, table in TABLES.items() if stem in parsed}
         if replace:
             clear_data(conn)
         for stem, table in TABLES.items():

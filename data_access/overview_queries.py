@@ -17,7 +17,7 @@ from sqlalchemy import Integer, String, case, cast, func, select, type_coerce
 
 from data_access import models, queries
 from data_access.cache import memoized
-from data_access.db import get_engine, read_frame
+from data_access.db import get_engine
 from data_access.filters import Filters
 from data_access.viewer import Viewer
 
@@ -83,10 +83,6 @@ def coverage_from_counts(
     return pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
 
 
-def _read(statement) -> pd.DataFrame:
-    return read_frame(statement)
-
-
 def _signed_day(dialect: str):
     """A value's period as the integer YYYYMMDD, negative when the value is blank."""
     v = models.MetricValue
@@ -123,15 +119,20 @@ def _value_index(version: int) -> dict[str, np.ndarray]:
     }
 
 
+def _day_number(day: date) -> int:
+    """A date as the integer YYYYMMDD, as `_signed_day` writes it."""
+    return day.year * 10000 + day.month * 100 + day.day
+
+
 def value_counts_from(index: dict[str, np.ndarray], date_from: date | None, date_to: date | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Values per metric, trust and year in a date window, and each metric's first and last period
     in it (pure; `index` as `_value_index` makes it)."""
     day = np.abs(index["signed"])
     keep = np.ones(len(day), dtype=bool)
     if date_from is not None:
-        keep &= day >= date_from.year * 10000 + date_from.month * 100 + date_from.day
+        keep &= day >= _day_number(date_from)
     if date_to is not None:
-        keep &= day <= date_to.year * 10000 + date_to.month * 100 + date_to.day
+        keep &= day <= _day_number(date_to)
     frame = pd.DataFrame({"metric": np.repeat(index["metric"], index["lengths"])[keep],
                           "trust": np.repeat(index["trust"], index["lengths"])[keep],
                           "day": day[keep], "observed": index["signed"][keep] > 0})

@@ -304,3 +304,9 @@ def test_table_rows_link_every_trust_and_hide_cp_columns_from_the_public(table):
     assert records[0]["trust"] == "[Alder Hospital NHS Trust](/trust/AAA)"
     assert records[1]["cp_episodes"] == 1
     assert "cp_episodes" not in tl.timeline_table_rows(table, rows, show_cp=False)[0]
+
+
+def test_a_trust_link_escapes_markdown_in_the_name():
+    from dashboard.labels import trust_link_markdown
+
+    assert trust_link_markdown("ZZZ", "St. Mary's [Acute] *Trust*") == "[St\\. Mary's \\[Acute\\] \\*Trust\\*](/trust/ZZZ)"

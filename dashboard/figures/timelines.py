@@ -24,6 +24,7 @@ from dashboard.labels import (
     STATUS_LABELS,
     TYPE_LABELS,
     label,
+    trust_link_markdown,
 )
 from data_access.vocab import GROUPS, TRUST_TYPES
 
@@ -610,7 +611,7 @@ def timeline_table_rows(table: pd.DataFrame, rows: pd.DataFrame, show_cp: bool) 
     out = []
     for trust in frame.itertuples(index=False):
         record = {
-            "trust": f"[{markdown_text(trust.trust_name)}](/trust/{trust.trust_code})",
+            "trust": trust_link_markdown(trust.trust_code, trust.trust_name),
             "trust_code": trust.trust_code,
             "trust_name": trust.trust_name,
             "evaluation_group": label(GROUP_LABELS, trust.evaluation_group),
@@ -628,6 +629,3 @@ def timeline_table_rows(table: pd.DataFrame, rows: pd.DataFrame, show_cp: bool) 
         out.append(record)
     return out
 
-
-def markdown_text(text: str) -> str:
-    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>" else ch for ch in str(text))
