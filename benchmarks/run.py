@@ -29,14 +29,13 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.live import BIN, server_env, start_gunicorn, stop  # noqa: E402
+from tests.browser.helpers import WAIT_IDLE  # noqa: E402
+from tests.live import BIN, CHROMIUM, CHROMIUM_ARGS, server_env, start_gunicorn, stop  # noqa: E402
 
 PAGES = {"/": "overview-", "/trajectories": "trajectories-", "/timelines": "timelines-", "/interventions": "interventions-",
          "/costs": "costs-", "/data": "data-"}
 REDIS_DB = 14  # the PostgreSQL run uses Redis as production does; this database is flushed first
 VIEWS = ["trusts", "episodes", "ratings", "trajectories", "uptake", "costs"]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 FILTERS = ["type=acute", "type=mental_health", "group=clear_improver", "region=London", "regime=smq", "from=2016-01-01"]
 
 
@@ -54,7 +53,7 @@ def record_callbacks(base: str) -> dict[str, tuple[list[dict], float]]:
 
     out = {}
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for path, prefix in PAGES.items():
             page = browser.new_page()
             bodies: list[dict] = []
@@ -65,8 +64,7 @@ def record_callbacks(base: str) -> dict[str, tuple[list[dict], float]]:
                 started = time.perf_counter()
                 page.goto(base + path)
                 page.wait_for_load_state("networkidle")
-                page.wait_for_function("() => document.querySelectorAll('[data-dash-is-loading=\"true\"]').length === 0",
-                                       timeout=300_000)
+                page.wait_for_function(WAIT_IDLE, timeout=300_000)
                 loads.append(time.perf_counter() - started)
             mine = [b for b in bodies if b.get("output", "").lstrip(".").startswith(prefix)
                     and any(i.get("id") == "url" for i in b.get("inputs", []))]
