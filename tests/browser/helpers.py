@@ -63,15 +63,21 @@ def chart_data(page, graph_id: str) -> list[dict] | None:
     return page.evaluate(CHART_JS, graph_id)
 
 
-def wait_for_chart(page, graph_id: str, check, timeout: float = 30.0) -> list[dict]:
-    """The chart's traces once `check(traces)` holds: after a control changes the URL, the chart's
-    own callback answers a moment later, so idleness alone does not mean the redraw has come."""
+def wait_until(page, read, check, timeout: float = 30.0):
+    """`read()` once `check` holds of it (or as it stands after `timeout` s, for the test to assert
+    on): after a control changes the URL, a view's own callback answers a moment later, so
+    idleness alone does not mean the redraw has come."""
     deadline = time.monotonic() + timeout
     while True:
-        data = chart_data(page, graph_id) or []
-        if check(data) or time.monotonic() > deadline:
-            return data
+        value = read()
+        if check(value) or time.monotonic() > deadline:
+            return value
         page.wait_for_timeout(200)
+
+
+def wait_for_chart(page, graph_id: str, check, timeout: float = 30.0) -> list[dict]:
+    """The chart's traces once `check(traces)` holds (see `wait_until`)."""
+    return wait_until(page, lambda: chart_data(page, graph_id) or [], check, timeout)
 
 
 def chart_layout_title(page, graph_id: str) -> str | None:

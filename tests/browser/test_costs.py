@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-import time
 
 import requests
 
-from tests.browser.helpers import current_query, goto, wait_idle
+from tests.browser.helpers import current_query, goto, wait_idle, wait_until
 
 
 def grid_rows(page) -> list[dict]:
@@ -37,7 +36,5 @@ def test_key_metric_choice_changes_the_consequence_and_the_url(page, app_server)
     page.wait_for_function("() => window.location.search.includes('metric=sickness')")
     wait_idle(page)
     assert "metric=sickness" in current_query(page)
-    deadline = time.monotonic() + 30  # the grid's callback answers a moment after the URL's
-    while [r["metric_change"] for r in grid_rows(page)] == before and time.monotonic() < deadline:
-        page.wait_for_timeout(200)
-    assert [r["metric_change"] for r in grid_rows(page)] != before
+    after = wait_until(page, lambda: [r["metric_change"] for r in grid_rows(page)], lambda changes: changes != before)
+    assert after != before
