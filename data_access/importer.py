@@ -457,11 +457,12 @@ def _records(parsed: ParsedFile) -> list[dict]:
     return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
-def _write(conn: Connection, table, parsed: ParsedFile, upsert: bool, bulk: bool = False) -> int:
+def _write(conn: Connection, table, parsed: ParsedFile, upsert: bool, was_empty: bool) -> int:
     """Bulk write: COPY on PostgreSQL, executemany on SQLite; upsert on the natural key.
 
-    `bulk`: the table was empty before this import, so nobody is reading it and PostgreSQL may
-    drop and rebuild its keys and indexes around the COPY (see `_without_checks`)."""
+    `was_empty`: the table held no rows before this import. It then needs no conflict handling,
+    and nobody can be reading it, so PostgreSQL may drop and rebuild its keys and indexes around
+    the COPY (see `_without_checks`)."""
     names, columns = _columns(parsed)
     rows = list(zip(*columns, strict=True))
     if not rows:
@@ -470,8 +471,8 @@ def _write(conn: Connection, table, parsed: ParsedFile, upsert: bool, bulk: bool
     dialect = conn.dialect.name
     quoted = ", ".join(f'"{n}"' for n in names)
     updates = [n for n in names if n not in key]
-    if upsert and conn.execute(select(table.c[key[0]]).limit(1)).first() is None:
-        upsert = False  # an empty table needs no conflict handling: the fast path applies
+    if was_empty:
+        upsert = False  # the fast path applies
     if upsert:
         distinct = "IS DISTINCT FROM" if dialect == "postgresql" else "IS NOT"
         action = (
@@ -487,7 +488,7 @@ def _write(conn: Connection, table, parsed: ParsedFile, upsert: bool, bulk: bool
         conflict = ""
     raw = conn.connection.driver_connection
     if dialect == "postgresql":
-        with raw.cursor() as cursor, _without_checks(cursor, table.name, enabled=bulk and not upsert and len(rows) >= BULK_ROWS):
+        with raw.cursor() as cursor, _without_checks(cursor, table.name, enabled=was_empty and len(rows) >= BULK_ROWS):
             if upsert:
                 cursor.execute(f'CREATE TEMP TABLE IF NOT EXISTS "_load_{table.name}" (LIKE "{table.name}" INCLUDING DEFAULTS) ON COMMIT DROP')
                 cursor.execute(f'TRUNCATE "_load_{table.name}"')
@@ -571,7 +572,7 @@ def load(engine: Engine, parsed: dict[str, ParsedFile], replace: bool = False) -
             clear_data(conn)
         for stem, table in TABLES.items():
             if stem in parsed:
-                result.rows[stem] = _write(conn, table, parsed[stem], upsert=not replace, bulk=empty[stem])
+                result.rows[stem] = _write(conn, table, parsed[stem], upsert=not replace, was_empty=empty[stem])
         result.data_version = _bump_dataset(conn, parsed.get("dataset"), replace)
     return result
 
