@@ -15,7 +15,7 @@ def by_group_figure(table: pd.DataFrame) -> go.Figure:
     if table.empty or table["total_cost_gbp"].sum() == 0:
         return theme.empty_figure("No recorded costs for the filtered trusts.")
     groups = [g for g in GROUPS if g in set(table["evaluation_group"])]
-    figure = theme.base_figure("Costs by evaluation group and category")
+    figure = theme.base_figure("Costs by group and category")
     patterns = getattr(theme, "COST_CATEGORY_PATTERNS", {})
     for category in COST_CATEGORIES:
         sums = table.groupby("evaluation_group")[f"cost_{category}_gbp"].sum()
