@@ -7,10 +7,19 @@ from pathlib import Path
 
 AXE = Path(__file__).resolve().parents[1] / "vendor" / "axe.min.js"
 
+# Idle: the page is drawn, no component shows a loading state, and Dash's own store holds no
+# callback still to run (one callback's answer can start another, e.g. the URL sync writing a
+# default metric, and that gap shows no loading state anywhere).
 WAIT_IDLE = """() => {
   const content = document.getElementById('page-content');
   if (!content || content.children.length === 0) return false;
-  return document.querySelectorAll('[data-dash-is-loading="true"]').length === 0;
+  if (document.querySelectorAll('[data-dash-is-loading="true"]').length > 0) return false;
+  const pending = ['requested', 'prioritized', 'blocked', 'executing', 'watched', 'executed', 'stored'];
+  return (window.dash_stores || []).every(store => {
+    const state = store.getState();
+    const callbacks = state.callbacks || {};
+    return !state.isLoading && pending.every(stage => !(callbacks[stage] || []).length);
+  });
 }"""
 
 
