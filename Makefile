@@ -37,6 +37,7 @@ chromium:
 
 test: $(DEV_STAMP) chromium
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(DEV_STAMP)

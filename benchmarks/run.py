@@ -32,11 +32,24 @@ sys.path.insert(0, str(ROOT))
 from tests.browser.helpers import WAIT_IDLE  # noqa: E402
 from tests.live import BIN, CHROMIUM, CHROMIUM_ARGS, server_env, start_gunicorn, stop  # noqa: E402
 
-PAGES = {"/": "overview-", "/trajectories": "trajectories-", "/timelines": "timelines-", "/interventions": "interventions-",
-         "/costs": "costs-", "/data": "data-"}
+PAGES = {
+    "/": "overview-",
+    "/trajectories": "trajectories-",
+    "/timelines": "timelines-",
+    "/interventions": "interventions-",
+    "/costs": "costs-",
+    "/data": "data-",
+}
 REDIS_DB = 14  # the PostgreSQL run uses Redis as production does; this database is flushed first
 VIEWS = ["trusts", "episodes", "ratings", "trajectories", "uptake", "costs"]
-FILTERS = ["type=acute", "type=mental_health", "group=clear_improver", "region=London", "regime=smq", "from=2016-01-01"]
+FILTERS = [
+    "type=acute",
+    "type=mental_health",
+    "group=clear_improver",
+    "region=London",
+    "regime=smq",
+    "from=2016-01-01",
+]
 
 
 def median_ms(samples: list[float]) -> float:
@@ -57,8 +70,14 @@ def record_callbacks(base: str) -> dict[str, tuple[list[dict], float]]:
         for path, prefix in PAGES.items():
             page = browser.new_page()
             bodies: list[dict] = []
-            page.on("request", lambda r, bodies=bodies: bodies.append(json.loads(r.post_data))
-                    if "_dash-update-component" in r.url and r.post_data else None)
+            page.on(
+                "request",
+                lambda r, bodies=bodies: (
+                    bodies.append(json.loads(r.post_data))
+                    if "_dash-update-component" in r.url and r.post_data
+                    else None
+                ),
+            )
             loads = []
             for _ in range(3):
                 started = time.perf_counter()
@@ -66,8 +85,12 @@ def record_callbacks(base: str) -> dict[str, tuple[list[dict], float]]:
                 page.wait_for_load_state("networkidle")
                 page.wait_for_function(WAIT_IDLE, timeout=300_000)
                 loads.append(time.perf_counter() - started)
-            mine = [b for b in bodies if b.get("output", "").lstrip(".").startswith(prefix)
-                    and any(i.get("id") == "url" for i in b.get("inputs", []))]
+            mine = [
+                b
+                for b in bodies
+                if b.get("output", "").lstrip(".").startswith(prefix)
+                and any(i.get("id") == "url" for i in b.get("inputs", []))
+            ]
             unique = {json.dumps(b["output"]): b for b in mine}
             out[path] = (list(unique.values()), statistics.median(loads))
             page.close()
@@ -118,16 +141,25 @@ out = {
 }
 print(json.dumps(out))
 """
-    result = subprocess.run([str(BIN / "python"), "-c", script], env=env, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [str(BIN / "python"), "-c", script], env=env, cwd=ROOT, capture_output=True, text=True, timeout=600
+    )
     return json.loads(result.stdout.strip().splitlines()[-1]) if result.returncode == 0 else {}
 
 
 def rss_mb(pid: int) -> float:
-    pids = [pid] + [int(p) for p in subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()]
+    pids = [pid] + [
+        int(p)
+        for p in subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+    ]
     total = 0
     for p in pids:
         with contextlib.suppress(FileNotFoundError, StopIteration):
-            total += next(int(line.split()[1]) for line in Path(f"/proc/{p}/status").read_text().splitlines() if line.startswith("VmRSS"))
+            total += next(
+                int(line.split()[1])
+                for line in Path(f"/proc/{p}/status").read_text().splitlines()
+                if line.startswith("VmRSS")
+            )
     return total / 1024
 
 
@@ -155,17 +187,36 @@ def load_test(base: str, recorded: dict, users: int, seconds: int) -> dict:
         thread.start()
     for thread in threads:
         thread.join(timeout=seconds + 120)
-    return {"requests": len(latencies), "throughput": len(latencies) / seconds, "p50": median_ms(latencies),
-            "p95": p95_ms(latencies), "p99": (statistics.quantiles(latencies, n=100)[98] if len(latencies) >= 100 else max(latencies)) * 1000,
-            "errors": errors}
+    return {
+        "requests": len(latencies),
+        "throughput": len(latencies) / seconds,
+        "p50": median_ms(latencies),
+        "p95": p95_ms(latencies),
+        "p99": (statistics.quantiles(latencies, n=100)[98] if len(latencies) >= 100 else max(latencies))
+        * 1000,
+        "errors": errors,
+    }
 
 
 def database_url(kind: str, folder: Path, scale: float) -> str:
     if kind == "sqlite":
         return f"sqlite:///{folder / 'bench.sqlite3'}"
     name = f"smq_bench_s{str(scale).replace('.', '_')}"
-    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'], check=True)
-    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f'CREATE DATABASE "{name}"'], check=True)
+    subprocess.run(
+        [
+            "psql",
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            "-qc",
+            f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
+        ],
+        check=True,
+    )
+    subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f'CREATE DATABASE "{name}"'], check=True
+    )
     return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
 
 
@@ -178,13 +229,25 @@ def bench(kind: str, scale: float, quick: bool) -> dict:
         subprocess.run(["redis-cli", "-n", str(REDIS_DB), "flushdb"], check=True, capture_output=True)
         env["CACHE_REDIS_URL"] = redis_url
     started = time.perf_counter()
-    result = subprocess.run([str(BIN / "smq-monitor"), "demo", "--seed", "42", "--scale", str(scale)], env=env, cwd=ROOT,
-                            capture_output=True, text=True, timeout=1800)
+    result = subprocess.run(
+        [str(BIN / "smq-monitor"), "demo", "--seed", "42", "--scale", str(scale)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     demo_seconds = time.perf_counter() - started
     line = [x for x in result.stdout.splitlines() if x.startswith("imported in")][0]
     import_seconds = float(line.split()[2])
     values = int(line.split("metric_values ")[1].split(", ")[0].replace(",", ""))
-    out: dict = {"db": kind, "scale": scale, "demo_s": demo_seconds, "import_rows_per_s": values / import_seconds, "values": values}
+    out: dict = {
+        "db": kind,
+        "scale": scale,
+        "demo_s": demo_seconds,
+        "import_rows_per_s": values / import_seconds,
+        "values": values,
+    }
     process, base = start_gunicorn(env, folder, workers=2)
     try:
         recorded = record_callbacks(base)
@@ -197,22 +260,35 @@ def bench(kind: str, scale: float, quick: bool) -> dict:
             per_callback = []
             for number, body in enumerate(bodies):
                 # cold: filters not asked for before, so no cached query answers them
-                cold = [call(session, base, body, f"?from=201{i}-0{number % 9 + 1}-01&type=acute")[0] for i in range(1, 4)]
+                cold = [
+                    call(session, base, body, f"?from=201{i}-0{number % 9 + 1}-01&type=acute")[0]
+                    for i in range(1, 4)
+                ]
                 # each gunicorn worker has its own in-process cache under SQLite: ask every worker
                 # once (untimed) so that "warm" means warm wherever the request lands
                 for _ in range(4):
                     call(session, base, body, "?type=acute")
                 warm = [call(session, base, body, "?type=acute") for _ in range(5 if quick else 15)]
-                per_callback.append({"cold_ms": median_ms(cold), "warm_ms": median_ms([w[0] for w in warm]),
-                                     "warm_p95_ms": p95_ms([w[0] for w in warm]), "payload_kb": max(w[1] for w in warm) / 1024,
-                                     "status": max(w[2] for w in warm)})
+                per_callback.append(
+                    {
+                        "cold_ms": median_ms(cold),
+                        "warm_ms": median_ms([w[0] for w in warm]),
+                        "warm_p95_ms": p95_ms([w[0] for w in warm]),
+                        "payload_kb": max(w[1] for w in warm) / 1024,
+                        "status": max(w[2] for w in warm),
+                    }
+                )
             slowest = max(per_callback, key=lambda c: c["warm_ms"])
-            pages[path] = {"callbacks": len(bodies), "load_s": load_s,
-                           "cold_ms": max(c["cold_ms"] for c in per_callback),
-                           "warm_ms": slowest["warm_ms"], "warm_p95_ms": max(c["warm_p95_ms"] for c in per_callback),
-                           "payload_kb": max(c["payload_kb"] for c in per_callback),
-                           "errors": sum(c["status"] != 200 for c in per_callback),
-                           "bare_ms": bare.get(path, float("nan")) * 1000}
+            pages[path] = {
+                "callbacks": len(bodies),
+                "load_s": load_s,
+                "cold_ms": max(c["cold_ms"] for c in per_callback),
+                "warm_ms": slowest["warm_ms"],
+                "warm_p95_ms": max(c["warm_p95_ms"] for c in per_callback),
+                "payload_kb": max(c["payload_kb"] for c in per_callback),
+                "errors": sum(c["status"] != 200 for c in per_callback),
+                "bare_ms": bare.get(path, float("nan")) * 1000,
+            }
         out["pages"] = pages
         downloads = {}
         for view in VIEWS:
@@ -233,71 +309,137 @@ def bench(kind: str, scale: float, quick: bool) -> dict:
 
 
 def write_results(results: list[dict]) -> str:
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), "?")
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        "?",
+    )
     memory = int(Path("/proc/meminfo").read_text().split()[1]) / 1024 / 1024
-    lines = ["# Benchmark results", "",
-             f"Machine: {os.cpu_count()} cores ({cpu}), {memory:.0f} GiB, {platform.python_version()}; "
-             f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; commit {commit}. Medians of several runs; server-side times over loopback HTTP.", "",
-             "## Callbacks (every content callback of each page; the slowest is shown; filter change with `type=acute`)", "",
-             "Cold: a filter never asked for before, so no cached answer serves it (per-import tables such as a whole metric may already be read). "
-             "Warm: the same filter again, after every worker has answered it once. "
-             "Bare queries: the reads the page's callbacks make, uncached, in-process, one after another (the floor a callback cannot beat; "
-             "figure building and JSON encoding come on top). "
-             "Page load: navigation to every chart drawn in headless Chromium, median of 3 (the first is cold).", "",
-             "| db | scale | page | callbacks | cold ms | warm ms (median) | warm p95 ms | bare queries ms | cold ÷ bare | payload KB | page load s |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Machine: {os.cpu_count()} cores ({cpu}), {memory:.0f} GiB, {platform.python_version()}; "
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; commit {commit}. Medians of several runs; server-side times over loopback HTTP.",
+        "",
+        "## Callbacks (every content callback of each page; the slowest is shown; filter change with `type=acute`)",
+        "",
+        "Cold: a filter never asked for before, so no cached answer serves it (per-import tables such as a whole metric may already be read). "
+        "Warm: the same filter again, after every worker has answered it once. "
+        "Bare queries: the reads the page's callbacks make, uncached, in-process, one after another (the floor a callback cannot beat; "
+        "figure building and JSON encoding come on top). "
+        "Page load: navigation to every chart drawn in headless Chromium, median of 3 (the first is cold).",
+        "",
+        "| db | scale | page | callbacks | cold ms | warm ms (median) | warm p95 ms | bare queries ms | cold ÷ bare | payload KB | page load s |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
     for r in results:
         for path, p in r["pages"].items():
-            ratio = p["cold_ms"] / p["bare_ms"] if p["bare_ms"] == p["bare_ms"] and p["bare_ms"] > 0 else float("nan")
-            lines.append(f"| {r['db']} | {r['scale']:g} | {path} | {p['callbacks']} | {p['cold_ms']:.0f} | {p['warm_ms']:.0f} | {p['warm_p95_ms']:.0f} | "
-                         f"{p['bare_ms']:.0f} | {ratio:.1f} | {p['payload_kb']:.0f} | {p['load_s']:.1f} |")
+            ratio = (
+                p["cold_ms"] / p["bare_ms"]
+                if p["bare_ms"] == p["bare_ms"] and p["bare_ms"] > 0
+                else float("nan")
+            )
+            lines.append(
+                f"| {r['db']} | {r['scale']:g} | {path} | {p['callbacks']} | {p['cold_ms']:.0f} | {p['warm_ms']:.0f} | {p['warm_p95_ms']:.0f} | "
+                f"{p['bare_ms']:.0f} | {ratio:.1f} | {p['payload_kb']:.0f} | {p['load_s']:.1f} |"
+            )
     lines += ["", "## Downloads", "", "| db | scale | view | ms | KB |", "| --- | --- | --- | --- | --- |"]
     for r in results:
         for view, d in r["downloads"].items():
             lines.append(f"| {r['db']} | {r['scale']:g} | {view} | {d['ms']:.0f} | {d['kb']:.0f} |")
-    lines += ["", "## Data and memory", "", "| db | scale | demo generate + import s | import values/s | gunicorn RSS MB |", "| --- | --- | --- | --- | --- |"]
+    lines += [
+        "",
+        "## Data and memory",
+        "",
+        "| db | scale | demo generate + import s | import values/s | gunicorn RSS MB |",
+        "| --- | --- | --- | --- | --- |",
+    ]
     for r in results:
-        lines.append(f"| {r['db']} | {r['scale']:g} | {r['demo_s']:.0f} | {r['import_rows_per_s']:,.0f} | {r['rss_mb']:.0f} |")
+        lines.append(
+            f"| {r['db']} | {r['scale']:g} | {r['demo_s']:.0f} | {r['import_rows_per_s']:,.0f} | {r['rss_mb']:.0f} |"
+        )
     loads = [r for r in results if "load" in r]
     if loads:
-        lines += ["", "## Load test (50 users on loopback, 2 gunicorn workers)", "",
-                  "| db | scale | requests | req/s | p50 ms | p95 ms | p99 ms | errors |", "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+        lines += [
+            "",
+            "## Load test (50 users on loopback, 2 gunicorn workers)",
+            "",
+            "| db | scale | requests | req/s | p50 ms | p95 ms | p99 ms | errors |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        ]
         for r in loads:
             lo = r["load"]
-            lines.append(f"| {r['db']} | {r['scale']:g} | {lo['requests']} | {lo['throughput']:.1f} | {lo['p50']:.0f} | {lo['p95']:.0f} | {lo['p99']:.0f} | {lo['errors']} |")
+            lines.append(
+                f"| {r['db']} | {r['scale']:g} | {lo['requests']} | {lo['throughput']:.1f} | {lo['p50']:.0f} | {lo['p95']:.0f} | {lo['p99']:.0f} | {lo['errors']} |"
+            )
     lines += ["", "## Targets", "", "| target | met? | figure |", "| --- | --- | --- |"]
     for r in results:
         warm_p95 = max(p["warm_p95_ms"] for p in r["pages"].values())
         limit = 150 if r["scale"] <= 1 else 400
-        lines.append(f"| warm filter change p95 < {limit} ms ({r['db']}, scale {r['scale']:g}) | {'met' if warm_p95 < limit else 'not met'} | worst {warm_p95:.0f} ms |")
+        lines.append(
+            f"| warm filter change p95 < {limit} ms ({r['db']}, scale {r['scale']:g}) | {'met' if warm_p95 < limit else 'not met'} | worst {warm_p95:.0f} ms |"
+        )
         biggest = max(p["payload_kb"] for p in r["pages"].values())
-        lines.append(f"| no payload > 1 MB ({r['db']}, scale {r['scale']:g}) | {'met' if biggest < 1024 else 'not met'} | largest {biggest:.0f} KB |")
-        lines.append(f"| import ≥ 100k values/s ({r['db']}, scale {r['scale']:g}) | {'met' if r['import_rows_per_s'] >= 100_000 else 'not met'} | {r['import_rows_per_s']:,.0f}/s |")
-        ratios = {path: p["cold_ms"] / p["bare_ms"] for path, p in r["pages"].items() if p["bare_ms"] == p["bare_ms"] and p["bare_ms"] > 0}
+        lines.append(
+            f"| no payload > 1 MB ({r['db']}, scale {r['scale']:g}) | {'met' if biggest < 1024 else 'not met'} | largest {biggest:.0f} KB |"
+        )
+        lines.append(
+            f"| import ≥ 100k values/s ({r['db']}, scale {r['scale']:g}) | {'met' if r['import_rows_per_s'] >= 100_000 else 'not met'} | {r['import_rows_per_s']:,.0f}/s |"
+        )
+        ratios = {
+            path: p["cold_ms"] / p["bare_ms"]
+            for path, p in r["pages"].items()
+            if p["bare_ms"] == p["bare_ms"] and p["bare_ms"] > 0
+        }
         if ratios:
             worst = max(ratios, key=ratios.get)
-            lines.append(f"| cold within 2× of its bare queries ({r['db']}, scale {r['scale']:g}) | {'met' if ratios[worst] <= 2 else 'not met'} | "
-                         f"worst {worst} {ratios[worst]:.1f}× |")
+            lines.append(
+                f"| cold within 2× of its bare queries ({r['db']}, scale {r['scale']:g}) | {'met' if ratios[worst] <= 2 else 'not met'} | "
+                f"worst {worst} {ratios[worst]:.1f}× |"
+            )
         if r["scale"] >= 10:
             cold = max(p["cold_ms"] for p in r["pages"].values())
-            lines.append(f"| cold < 1.5 s ({r['db']}, scale 10) | {'met' if cold < 1500 else 'not met'} | worst {cold:.0f} ms |")
-            lines.append(f"| demo --scale 10 < 5 min ({r['db']}) | {'met' if r['demo_s'] < 300 else 'not met'} | {r['demo_s']:.0f} s |")
+            lines.append(
+                f"| cold < 1.5 s ({r['db']}, scale 10) | {'met' if cold < 1500 else 'not met'} | worst {cold:.0f} ms |"
+            )
+            lines.append(
+                f"| demo --scale 10 < 5 min ({r['db']}) | {'met' if r['demo_s'] < 300 else 'not met'} | {r['demo_s']:.0f} s |"
+            )
         if "load" in r:
             lo = r["load"]
-            lines.append(f"| load test p95 < 1 s, no errors ({r['db']}) | {'met' if lo['p95'] < 1000 and not lo['errors'] else 'not met'} | p95 {lo['p95']:.0f} ms, {lo['errors']} errors |")
+            lines.append(
+                f"| load test p95 < 1 s, no errors ({r['db']}) | {'met' if lo['p95'] < 1000 and not lo['errors'] else 'not met'} | p95 {lo['p95']:.0f} ms, {lo['errors']} errors |"
+            )
     by_key = {(r["db"], r["scale"]): r for r in results}
     for r in results:
         small = by_key.get((r["db"], 1.0))
         if r["scale"] >= 10 and small:
-            ratios = {path: p["warm_ms"] / small["pages"][path]["warm_ms"] for path, p in r["pages"].items() if path in small["pages"]}
+            ratios = {
+                path: p["warm_ms"] / small["pages"][path]["warm_ms"]
+                for path, p in r["pages"].items()
+                if path in small["pages"]
+            }
             worst = max(ratios, key=ratios.get)
-            lines.append(f"| scale 10 ≤ 2.5× scale 1, warm ({r['db']}) | {'met' if ratios[worst] <= 2.5 else 'not met'} | "
-                         f"worst {worst} {ratios[worst]:.1f}× |")
-            loads = {path: p["load_s"] / small["pages"][path]["load_s"] for path, p in r["pages"].items() if path in small["pages"]}
+            lines.append(
+                f"| scale 10 ≤ 2.5× scale 1, warm ({r['db']}) | {'met' if ratios[worst] <= 2.5 else 'not met'} | "
+                f"worst {worst} {ratios[worst]:.1f}× |"
+            )
+            loads = {
+                path: p["load_s"] / small["pages"][path]["load_s"]
+                for path, p in r["pages"].items()
+                if path in small["pages"]
+            }
             worst = max(loads, key=loads.get)
-            lines.append(f"| scale 10 ≤ 2.5× scale 1, page load ({r['db']}) | {'met' if loads[worst] <= 2.5 else 'not met'} | "
-                         f"worst {worst} {loads[worst]:.1f}× |")
+            lines.append(
+                f"| scale 10 ≤ 2.5× scale 1, page load ({r['db']}) | {'met' if loads[worst] <= 2.5 else 'not met'} | "
+                f"worst {worst} {loads[worst]:.1f}× |"
+            )
     text = "\n".join(lines) + "\n"
     (ROOT / "benchmarks" / "RESULTS.md").write_text(text)
     return text

@@ -19,7 +19,9 @@ def dataset_list(info: dict) -> html.Dl:
         "Yes: invented trusts and numbers that describe no real NHS trust" if info.get("synthetic") else "No"
     )
     as_of = info.get("as_of")
-    as_of_words = figures.when_words(info["as_of_effective"]) + ("" if as_of else " (no as-of date given: today)")
+    as_of_words = figures.when_words(info["as_of_effective"]) + (
+        "" if as_of else " (no as-of date given: today)"
+    )
     items = [
         ("Name", info.get("name") or "Not named"),
         ("As of", as_of_words),
@@ -28,7 +30,10 @@ def dataset_list(info: dict) -> html.Dl:
         ("Notes", info.get("notes") or "None"),
         ("Last import", figures.when_words(info.get("imported_at"))),
     ]
-    return html.Dl([part for term, text in items for part in (html.Dt(term), html.Dd(text))], className="dq-dl dq-dl--short")
+    return html.Dl(
+        [part for term, text in items for part in (html.Dt(term), html.Dd(text))],
+        className="dq-dl dq-dl--short",
+    )
 
 
 def metrics_table(rows: list[dict[str, str]]) -> html.Table | html.Div:
@@ -40,8 +45,18 @@ def metrics_table(rows: list[dict[str, str]]) -> html.Table | html.Div:
         [
             html.Tr(
                 [
-                    html.Th([row["name"], html.Br(), html.Code(row["metric_id"], className="smq-small")], scope="row"),
-                    html.Td([row["description"], html.Div(row["domain"], className="smq-muted smq-small") if row["domain"] else None]),
+                    html.Th(
+                        [row["name"], html.Br(), html.Code(row["metric_id"], className="smq-small")],
+                        scope="row",
+                    ),
+                    html.Td(
+                        [
+                            row["description"],
+                            html.Div(row["domain"], className="smq-muted smq-small")
+                            if row["domain"]
+                            else None,
+                        ]
+                    ),
                     html.Td(row["unit"]),
                     html.Td(row["polarity"]),
                     html.Td(row["frequency"]),
@@ -57,16 +72,20 @@ def metrics_table(rows: list[dict[str, str]]) -> html.Table | html.Div:
 
 def no_ratings_list(frame) -> html.Div | html.Ul:
     if frame.empty:
-        return components.empty_state("Every filtered trust has an overall CQC rating.", icon="bi-check2-circle")
+        return components.empty_state(
+            "Every filtered trust has an overall CQC rating.", icon="bi-check2-circle"
+        )
     return html.Div(
         [
             html.P(f"{len(frame):,} trust{'s' if len(frame) != 1 else ''}:", className="smq-small"),
             html.Ul(
                 [
                     html.Li(
-                        [components.trust_link(t.trust_code, t.trust_name),
-                         f" · {label(TYPE_LABELS, t.trust_type)}",
-                         "" if t.any_domain_rating else " · no rating in any domain"]
+                        [
+                            components.trust_link(t.trust_code, t.trust_name),
+                            f" · {label(TYPE_LABELS, t.trust_type)}",
+                            "" if t.any_domain_rating else " · no rating in any domain",
+                        ]
                     )
                     for t in frame.itertuples(index=False)
                 ],
@@ -92,14 +111,24 @@ def update_definitions(search: str | None):
     info = queries.dataset_info()
     rows = figures.metric_rows(queries.metrics(filters.types))
     imported = html.P(
-        [figures.when_words(overview_queries.last_import()), html.Br(),
-         html.Span(f"Data version {info.get('data_version') or 0}: each import adds one.", className="smq-muted smq-small")]
+        [
+            figures.when_words(overview_queries.last_import()),
+            html.Br(),
+            html.Span(
+                f"Data version {info.get('data_version') or 0}: each import adds one.",
+                className="smq-muted smq-small",
+            ),
+        ]
     )
     return dataset_list(info), metrics_table(rows), imported
 
 
 def _quality_fallback():
-    return theme.empty_figure("The database is not answering; the chart will return with it."), "", [components.error_state()]
+    return (
+        theme.empty_figure("The database is not answering; the chart will return with it."),
+        "",
+        [components.error_state()],
+    )
 
 
 @callback(

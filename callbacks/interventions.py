@@ -25,8 +25,11 @@ def _fallback():
 def uptake_rows(uptake) -> list[dict]:
     rows = []
     for row in uptake.to_dict("records"):
-        out = {"trust_code": row["trust_code"], "trust": trust_link_markdown(row["trust_code"], row["trust_name"]),
-               "group": label(GROUP_LABELS, row["evaluation_group"])}
+        out = {
+            "trust_code": row["trust_code"],
+            "trust": trust_link_markdown(row["trust_code"], row["trust_name"]),
+            "group": label(GROUP_LABELS, row["evaluation_group"]),
+        }
         for intervention in INTERVENTIONS:
             out[intervention] = STATUS_LABELS[row[intervention] or ""]
         rows.append(out)
@@ -39,11 +42,13 @@ def buddy_rows(interventions, trusts) -> list[dict]:
     pairs = interventions[interventions["intervention"] == "buddying"]
     names = trusts.set_index("trust_code")["trust_name"]
     return [
-        {"trust": trust_link_markdown(r.trust_code, names.get(r.trust_code, r.trust_code)),
-         "partner": r.partner or "not recorded",
-         "start": f"{r.start_date:%Y-%m}",
-         "end": "ongoing" if _na(r.end_date) else f"{r.end_date:%Y-%m}",
-         "status": STATUS_LABELS.get(r.status, r.status)}
+        {
+            "trust": trust_link_markdown(r.trust_code, names.get(r.trust_code, r.trust_code)),
+            "partner": r.partner or "not recorded",
+            "start": f"{r.start_date:%Y-%m}",
+            "end": "ongoing" if _na(r.end_date) else f"{r.end_date:%Y-%m}",
+            "status": STATUS_LABELS.get(r.status, r.status),
+        }
         for r in pairs.itertuples(index=False)
     ]
 

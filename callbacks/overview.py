@@ -20,7 +20,9 @@ def _fallback():
 
 
 def _headline_cards(items: list[figures.Headline]) -> list:
-    return [components.kpi(h.label, h.value, h.note, href=h.href, kpi_id=f"overview-kpi-{h.key}") for h in items]
+    return [
+        components.kpi(h.label, h.value, h.note, href=h.href, kpi_id=f"overview-kpi-{h.key}") for h in items
+    ]
 
 
 def _recent_lists(frame, query: str) -> html.Div:
@@ -79,8 +81,6 @@ def update_overview(search: str | None):
     )
 
 
-
-
 # --------------------------------------------------------------------------------------------
 # The findings pack: a click starts a background job; a timer follows it to the download link.
 
@@ -88,13 +88,24 @@ def update_overview(search: str | None):
 def pack_status(status: dict | None) -> tuple[list, bool]:
     """What the page shows for a job's status, and whether to keep polling."""
     if status is None:
-        return [html.Span("The findings pack is no longer available. Please make it again.", className="ov-pack-error")], False
+        return [
+            html.Span(
+                "The findings pack is no longer available. Please make it again.", className="ov-pack-error"
+            )
+        ], False
     state = status.get("state")
     if state == "failed":
-        return [html.Span(status.get("error") or "The findings pack could not be made.", className="ov-pack-error")], False
+        return [
+            html.Span(
+                status.get("error") or "The findings pack could not be made.", className="ov-pack-error"
+            )
+        ], False
     if state == "done":
         link = html.A(
-            [html.I(className="bi bi-download", **{"aria-hidden": "true"}), f" Download {status.get('filename')}"],
+            [
+                html.I(className="bi bi-download", **{"aria-hidden": "true"}),
+                f" Download {status.get('filename')}",
+            ],
             href=status["download_url"],
             download=status.get("filename") or "",
             id="overview-pack-download",
@@ -103,11 +114,18 @@ def pack_status(status: dict | None) -> tuple[list, bool]:
         return [html.Div("Findings pack ready.", className="smq-small"), link], False
     pct = int(status.get("progress") or 0)
     bar = html.Div(
-        html.Div(className="progress-bar progress-bar-striped progress-bar-animated", style={"width": f"{pct}%"}),
+        html.Div(
+            className="progress-bar progress-bar-striped progress-bar-animated", style={"width": f"{pct}%"}
+        ),
         className="progress",
         role="progressbar",
         id="overview-pack-progress",
-        **{"aria-label": "Findings pack progress", "aria-valuenow": pct, "aria-valuemin": 0, "aria-valuemax": 100},
+        **{
+            "aria-label": "Findings pack progress",
+            "aria-valuenow": pct,
+            "aria-valuemin": 0,
+            "aria-valuemax": 100,
+        },
     )
     return [html.Div(f"Making the findings pack: {status.get('step') or 'starting'} ({pct}%)"), bar], True
 

@@ -124,9 +124,12 @@ def update_gantt(search: str | None):
     )
     style = {"height": f"{figure.layout.height or 260}px"}
     shown = int((drawn["kind"] == "trust").sum())
-    count = (f"{len(table):,} trusts." if shown == len(table) else
-             f"{len(table):,} trusts; the chart draws the first {shown:,} in this order and the table below lists "
-             "them all (narrow the filters, or sort differently, to draw others).")
+    count = (
+        f"{len(table):,} trusts."
+        if shown == len(table)
+        else f"{len(table):,} trusts; the chart draws the first {shown:,} in this order and the table below lists "
+        "them all (narrow the filters, or sort differently, to draw others)."
+    )
     note = (
         f"{count} Bars run from entry to exit; an arrow marks an episode still running on "
         f"{figures.date_words(as_of)}. Hover for dates; click a row (or a name in the table below) to open the trust."

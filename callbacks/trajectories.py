@@ -38,12 +38,21 @@ def _summary(summary: spc.SpcSummary | None, trust_name: str) -> list:
     if summary is None:
         return []
     icon = summary.variation_icon
-    words = VARIATION_LABELS.get(icon.split("_")[0] if not icon.startswith("common") else "common_cause", icon)
+    words = VARIATION_LABELS.get(
+        icon.split("_")[0] if not icon.startswith("common") else "common_cause", icon
+    )
     reliability = "" if summary.reliable else " Fewer than 12 points: treat the limits as provisional."
     return [
-        html.Img(src=f"/assets/icons/variation-{icon}.svg", alt=words, className="spc-icon", height=48, width=48),
-        html.P([html.Strong(trust_name), f": latest {summary.latest_value:.1f}, mean {summary.mean:.1f}, "
-                f"process limits {summary.lower_limit:.1f} to {summary.upper_limit:.1f}. {words}.{reliability}"]),
+        html.Img(
+            src=f"/assets/icons/variation-{icon}.svg", alt=words, className="spc-icon", height=48, width=48
+        ),
+        html.P(
+            [
+                html.Strong(trust_name),
+                f": latest {summary.latest_value:.1f}, mean {summary.mean:.1f}, "
+                f"process limits {summary.lower_limit:.1f} to {summary.upper_limit:.1f}. {words}.{reliability}",
+            ]
+        ),
     ]
 
 
@@ -76,14 +85,22 @@ def update_trajectories(search: str | None):
     episodes = queries.episodes(who, filters)
     selected = filters.trust
     compare = filters.extra("compare", "none")
-    figure = figures.trajectory_figure(values, trusts, national, national_trusts, metric, filters.align, compare, selected, episodes)
+    figure = figures.trajectory_figure(
+        values, trusts, national, national_trusts, metric, filters.align, compare, selected, episodes
+    )
     shown = values["trust_code"].nunique()
-    note = (f"{shown:,} trusts with values. Shaded band: the middle half of trusts; line: their median. "
-            f"Dotted grey: all {national['trust_code'].nunique():,} trusts of these types. ")
-    note += (f"Thin lines are individual trusts (drawn where a panel has at most {figures.MAX_LINES}); click one to "
-             "select it, or search a trust in the filter bar.")
+    note = (
+        f"{shown:,} trusts with values. Shaded band: the middle half of trusts; line: their median. "
+        f"Dotted grey: all {national['trust_code'].nunique():,} trusts of these types. "
+    )
+    note += (
+        f"Thin lines are individual trusts (drawn where a panel has at most {figures.MAX_LINES}); click one to "
+        "select it, or search a trust in the filter bar."
+    )
     if not selected:
-        empty = theme.empty_figure("Select one trust (click its line, or search in the filter bar) for its SPC chart.")
+        empty = theme.empty_figure(
+            "Select one trust (click its line, or search in the filter bar) for its SPC chart."
+        )
         return figure, note, empty, [], href
     series = values[values["trust_code"] == selected]
     breaks = []

@@ -29,7 +29,9 @@ def create_server(settings: Settings | None = None) -> Flask:
     def healthz() -> Response:
         if db.ping():
             return Response("ok\n", mimetype="text/plain", headers={"Cache-Control": "no-store"})
-        return Response("database unavailable\n", status=503, mimetype="text/plain", headers={"Cache-Control": "no-store"})
+        return Response(
+            "database unavailable\n", status=503, mimetype="text/plain", headers={"Cache-Control": "no-store"}
+        )
 
     return server
 

@@ -72,7 +72,9 @@ def _safe_next(target: str | None) -> str:
 @bp.post("/login")
 def login():
     if not _same_origin() or not _token_ok(request.form.get("csrf_token")):
-        abort(400, "The sign-in form expired or came from another site. Reload the sign-in page and try again.")
+        abort(
+            400, "The sign-in form expired or came from another site. Reload the sign-in page and try again."
+        )
     username = request.form.get("username", "").strip()
     password = request.form.get("password", "")
     viewer = authenticate(username, password) if username and password else None

@@ -10,7 +10,9 @@ import pandas as pd
 LITTLE_CHANGE = 0.02  # a change under 2 % of the baseline reads as "little change"
 
 
-def metric_change(values: pd.DataFrame, trusts: pd.DataFrame, higher_is_better: bool, as_of: date) -> pd.DataFrame:
+def metric_change(
+    values: pd.DataFrame, trusts: pd.DataFrame, higher_is_better: bool, as_of: date
+) -> pd.DataFrame:
     """Mean of the 12 months before first SMQ entry against the latest 12 months to as-of.
 
     Returns trust_code, before, latest, change, direction ("improved", "worsened",
@@ -23,7 +25,9 @@ def metric_change(values: pd.DataFrame, trusts: pd.DataFrame, higher_is_better: 
     frame = values.dropna(subset=["value"])
     frame = frame[frame["trust_code"].isin(entry.index)]
     start = frame["trust_code"].map(entry)
-    before_mask = (frame["period_start"] < start) & (frame["period_start"] >= start - pd.DateOffset(months=12))
+    before_mask = (frame["period_start"] < start) & (
+        frame["period_start"] >= start - pd.DateOffset(months=12)
+    )
     latest_from = pd.Timestamp(as_of - timedelta(days=365))
     latest_mask = (frame["period_start"] > latest_from) & (frame["period_start"] <= pd.Timestamp(as_of))
     before = frame[before_mask].groupby("trust_code")["value"].mean()
@@ -31,7 +35,9 @@ def metric_change(values: pd.DataFrame, trusts: pd.DataFrame, higher_is_better: 
     out["before"] = out["trust_code"].map(before)
     out["latest"] = out["trust_code"].map(latest)
     out["change"] = out["latest"] - out["before"]
-    out["direction"] = [direction_words(b, c, higher_is_better) for b, c in zip(out["before"], out["change"], strict=True)]
+    out["direction"] = [
+        direction_words(b, c, higher_is_better) for b, c in zip(out["before"], out["change"], strict=True)
+    ]
     return out
 
 
@@ -44,7 +50,12 @@ def direction_words(before: float, change: float, higher_is_better: bool) -> str
     return "improved" if better else "worsened"
 
 
-ARROWS = {"improved": "↑ improved", "worsened": "↓ worsened", "little change": "→ little change", "": "no data"}
+ARROWS = {
+    "improved": "↑ improved",
+    "worsened": "↓ worsened",
+    "little change": "→ little change",
+    "": "no data",
+}
 
 
 def group_summary(table: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:

@@ -41,7 +41,9 @@ def _parser() -> argparse.ArgumentParser:
     users_sub = users.add_subparsers(dest="users_command", required=True, metavar="ACTION")
     add = users_sub.add_parser("add", help="create or update a user; the password is read from stdin")
     add.add_argument("name")
-    add.add_argument("--role", required=True, choices=["improvement_director", "regulator", "analyst", "admin"])
+    add.add_argument(
+        "--role", required=True, choices=["improvement_director", "regulator", "analyst", "admin"]
+    )
     add.add_argument("--trusts", default="", help="comma-separated trust codes (improvement directors)")
     serve = sub.add_parser("serve", help="development server (production: gunicorn app:server)")
     serve.add_argument("--host", default="127.0.0.1")

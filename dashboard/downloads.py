@@ -39,7 +39,11 @@ def trajectories_table(viewer: Viewer, filters: Filters) -> pd.DataFrame:
     values = queries.metric_values(viewer, filters, filters.metrics)
     spc_trust = filters.trust if len(trusts) == 1 else None
     return tables.trajectories_view(
-        values, trusts, queries.metrics(), filters.align, spc_trust=spc_trust,
+        values,
+        trusts,
+        queries.metrics(),
+        filters.align,
+        spc_trust=spc_trust,
         spc_break=filters.extra("spc_break"),
     )
 
@@ -101,7 +105,9 @@ def csv_rows(frame: pd.DataFrame, chunk: int = 20_000) -> Iterator[str]:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         for row in zip(*(col[start : start + chunk] for col in columns), strict=True):
-            writer.writerow([format_value(v.item() if hasattr(v, "item") and not isinstance(v, str) else v) for v in row])
+            writer.writerow(
+                [format_value(v.item() if hasattr(v, "item") and not isinstance(v, str) else v) for v in row]
+            )
         yield buffer.getvalue()
 
 
@@ -119,8 +125,12 @@ def download(view: str) -> Response:
         filters, notices = queries.parse_filters(request.query_string.decode("utf-8", "replace"), viewer)
         frame = builder(viewer, filters)
     except SQLAlchemyError:
-        return Response("The database is not answering; try again in a moment.\n", status=503,
-                        mimetype="text/plain", headers={"Retry-After": "10"})
+        return Response(
+            "The database is not answering; try again in a moment.\n",
+            status=503,
+            mimetype="text/plain",
+            headers={"Retry-After": "10"},
+        )
     stamp = queries.as_of().isoformat()
     headers = {
         "Content-Disposition": f'attachment; filename="smq-monitor-{view}-{stamp}.csv"',

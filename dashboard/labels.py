@@ -121,4 +121,3 @@ def markdown_text(text: str) -> str:
 def trust_link_markdown(code: str, name: str) -> str:
     """A trust's name linking to its profile, for a grid's markdown cell."""
     return f"[{markdown_text(name)}](/trust/{code})"
-

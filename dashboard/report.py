@@ -113,8 +113,15 @@ def cost_group_medians(costs: pd.DataFrame) -> pd.DataFrame:
     """Per evaluation group: trusts, median total cost, median cost per month in a regime,
     median months in SMQ, share that left SMQ, share whose latest overall rating is better than
     at SMQ entry. Medians over the trusts of the cost-consequence table (costs_view)."""
-    columns = ["evaluation_group", "trusts", "median_total_cost_gbp", "median_cost_per_month_gbp",
-               "median_smq_months", "exited_share", "rating_better_share"]
+    columns = [
+        "evaluation_group",
+        "trusts",
+        "median_total_cost_gbp",
+        "median_cost_per_month_gbp",
+        "median_smq_months",
+        "exited_share",
+        "rating_better_share",
+    ]
     rows = []
     for group in GROUP_LABELS:
         part = costs[costs["evaluation_group"] == group]
@@ -129,7 +136,9 @@ def cost_group_medians(costs: pd.DataFrame) -> pd.DataFrame:
                 "median_cost_per_month_gbp": float(part["cost_per_month_in_regime_gbp"].median()),
                 "median_smq_months": float((part["smq_days"] / 30.4375).median()),
                 "exited_share": float(part["exited_smq"].mean()),
-                "rating_better_share": float((rated["rating_change"] == "better").mean()) if len(rated) else float("nan"),
+                "rating_better_share": float((rated["rating_change"] == "better").mean())
+                if len(rated)
+                else float("nan"),
             }
         )
     return pd.DataFrame(rows, columns=columns)
@@ -181,14 +190,22 @@ def figure_html(figure: go.Figure, div_id: str, height: int | None = None) -> st
     return f'<figure class="chart">{body}</figure>'
 
 
-def _table(headers: list[str], rows: list[list[str]], caption: str | None = None, text_columns: tuple[int, ...] = ()) -> str:
+def _table(
+    headers: list[str], rows: list[list[str]], caption: str | None = None, text_columns: tuple[int, ...] = ()
+) -> str:
     """A table whose first column heads the rows; columns are numbers unless in text_columns."""
     num = ' class="num"'
-    head = "".join(f'<th scope="col"{num if i and i not in text_columns else ""}>{_e(h)}</th>' for i, h in enumerate(headers))
+    head = "".join(
+        f'<th scope="col"{num if i and i not in text_columns else ""}>{_e(h)}</th>'
+        for i, h in enumerate(headers)
+    )
     body = []
     for row in rows:
         cells = [f'<th scope="row">{_e(row[0])}</th>']
-        cells += [f"<td>{_e(v)}</td>" if i in text_columns else f'<td class="num">{_e(v)}</td>' for i, v in enumerate(row[1:], start=1)]
+        cells += [
+            f"<td>{_e(v)}</td>" if i in text_columns else f'<td class="num">{_e(v)}</td>'
+            for i, v in enumerate(row[1:], start=1)
+        ]
         body.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{_e(caption)}</caption>" if caption else ""
     return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
@@ -217,13 +234,26 @@ def _sections(content: PackContent) -> list[str]:
         f'<p class="note">Counted for the filtered trusts on the data\'s as-of date, {_e(as_of_words)}; '
         "“last 12 months” means the 365 days up to it. Time in SMQ is per trust, all its SMQ episodes added up.</p>"
     )
-    counts = figure_html(content.counts_figure, "pack-counts", 380) + f'<p class="note">{_e(content.counts_note)}</p>'
+    counts = (
+        figure_html(content.counts_figure, "pack-counts", 380)
+        + f'<p class="note">{_e(content.counts_note)}</p>'
+    )
 
-    group_rows = [[label(GROUP_LABELS, g), f"{n:,}"] for g, n in zip(content.group_counts["evaluation_group"], content.group_counts["trusts"], strict=True)]
-    type_rows = [[label(TYPE_LABELS, t), f"{n:,}"] for t, n in zip(content.type_counts["trust_type"], content.type_counts["trusts"], strict=True)]
+    group_rows = [
+        [label(GROUP_LABELS, g), f"{n:,}"]
+        for g, n in zip(content.group_counts["evaluation_group"], content.group_counts["trusts"], strict=True)
+    ]
+    type_rows = [
+        [label(TYPE_LABELS, t), f"{n:,}"]
+        for t, n in zip(content.type_counts["trust_type"], content.type_counts["trusts"], strict=True)
+    ]
     groups = (
         '<div class="two">'
-        + (_table(["Evaluation group", "Trusts"], group_rows, "Trusts by evaluation group") if group_rows else _empty("No trusts match the filters."))
+        + (
+            _table(["Evaluation group", "Trusts"], group_rows, "Trusts by evaluation group")
+            if group_rows
+            else _empty("No trusts match the filters.")
+        )
         + (_table(["Trust type", "Trusts"], type_rows, "Trusts by type") if type_rows else "")
         + "</div>"
         + figure_html(content.groups_figure, "pack-groups", 300)
@@ -231,16 +261,35 @@ def _sections(content: PackContent) -> list[str]:
     )
 
     kpi_rows = [[k.label, k.value, k.note] for k in content.timeline_kpis]
-    timelines = _table(["Figure", "Value", "How it is counted"], kpi_rows, text_columns=(2,)) if kpi_rows else _empty("No SMQ episodes.")
+    timelines = (
+        _table(["Figure", "Value", "How it is counted"], kpi_rows, text_columns=(2,))
+        if kpi_rows
+        else _empty("No SMQ episodes.")
+    )
 
     if content.uptake_trusts:
         uptake_rows = [
-            [label(INTERVENTION_LABELS, r["intervention"]), f"{r['delivered']:,}", f"{r['not_delivered']:,}", f"{r['no_data']:,}", f"{r['']:,}"]
+            [
+                label(INTERVENTION_LABELS, r["intervention"]),
+                f"{r['delivered']:,}",
+                f"{r['not_delivered']:,}",
+                f"{r['no_data']:,}",
+                f"{r['']:,}",
+            ]
             for r in content.uptake_counts.to_dict("records")
         ]
         uptake = (
-            f'<p>Across {content.uptake_trusts:,} trusts that have been in a regime or had an intervention recorded.</p>'
-            + _table(["Intervention", STATUS_LABELS["delivered"], STATUS_LABELS["not_delivered"], STATUS_LABELS["no_data"], STATUS_LABELS[""]], uptake_rows)
+            f"<p>Across {content.uptake_trusts:,} trusts that have been in a regime or had an intervention recorded.</p>"
+            + _table(
+                [
+                    "Intervention",
+                    STATUS_LABELS["delivered"],
+                    STATUS_LABELS["not_delivered"],
+                    STATUS_LABELS["no_data"],
+                    STATUS_LABELS[""],
+                ],
+                uptake_rows,
+            )
             + figure_html(content.uptake_figure, "pack-uptake", 360)
         )
     else:
@@ -250,21 +299,40 @@ def _sections(content: PackContent) -> list[str]:
         costs = _empty("No trusts with costs or a regime episode match the filters.")
     else:
         cost_rows = [
-            [label(GROUP_LABELS, r["evaluation_group"]), f"{r['trusts']:,}", _gbp(r["median_total_cost_gbp"]),
-             _gbp(r["median_cost_per_month_gbp"]), _number(r["median_smq_months"]), _share(r["exited_share"]),
-             _share(r["rating_better_share"])]
+            [
+                label(GROUP_LABELS, r["evaluation_group"]),
+                f"{r['trusts']:,}",
+                _gbp(r["median_total_cost_gbp"]),
+                _gbp(r["median_cost_per_month_gbp"]),
+                _number(r["median_smq_months"]),
+                _share(r["exited_share"]),
+                _share(r["rating_better_share"]),
+            ]
             for r in content.cost_medians.to_dict("records")
         ]
-        costs = _table(
-            ["Evaluation group", "Trusts", "Median total cost", "Median cost per month in a regime",
-             "Median months in SMQ", "Left SMQ", "Latest rating better than at SMQ entry"],
-            cost_rows,
-            "Group medians of the cost-consequence table",
-        ) + '<p class="note">Costs are all recorded cost rows of each trust (every category and payer); a blank amount counts as nothing. The rating share is of the trusts with both ratings.</p>'
+        costs = (
+            _table(
+                [
+                    "Evaluation group",
+                    "Trusts",
+                    "Median total cost",
+                    "Median cost per month in a regime",
+                    "Median months in SMQ",
+                    "Left SMQ",
+                    "Latest rating better than at SMQ entry",
+                ],
+                cost_rows,
+                "Group medians of the cost-consequence table",
+            )
+            + '<p class="note">Costs are all recorded cost rows of each trust (every category and payer); a blank amount counts as nothing. The rating share is of the trusts with both ratings.</p>'
+        )
 
     notes = "".join(f"<li>{_e(n)}</li>" for n in content.data_notes)
     bodies = [headlines, counts, groups, timelines, uptake, costs, f"<ul>{notes}</ul>"]
-    return [_section(anchor, i, title, body) for i, ((anchor, title), body) in enumerate(zip(SECTIONS, bodies, strict=True), start=1)]
+    return [
+        _section(anchor, i, title, body)
+        for i, ((anchor, title), body) in enumerate(zip(SECTIONS, bodies, strict=True), start=1)
+    ]
 
 
 CSS = """

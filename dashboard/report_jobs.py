@@ -61,7 +61,6 @@ Progress = Callable[[int, str], None]
 # Gathering the content (queries → builders)
 
 
-
 def gather(viewer: Viewer, filters: Filters, progress: Progress | None = None) -> report.PackContent:
     """The pack's content for this viewer and these filters, from the pages' own queries."""
     step = progress or (lambda pct, text: None)
@@ -94,7 +93,11 @@ def gather(viewer: Viewer, filters: Filters, progress: Progress | None = None) -
 
     step(85, "Cost-consequence summary")
     costs = tables.costs_view(
-        trusts, episodes, queries.costs(viewer, filters), queries.ratings(viewer, filters, domains=("overall",)), as_of
+        trusts,
+        episodes,
+        queries.costs(viewer, filters),
+        queries.ratings(viewer, filters, domains=("overall",)),
+        as_of,
     )
 
     step(92, "Data notes")
@@ -133,14 +136,18 @@ def _audience(viewer: Viewer) -> str:
     return role
 
 
-def data_notes(info: dict, as_of: date, show_cp: bool, viewer: Viewer, coverage, unrated: int, trusts: int) -> list[str]:
+def data_notes(
+    info: dict, as_of: date, show_cp: bool, viewer: Viewer, coverage, unrated: int, trusts: int
+) -> list[str]:
     notes = [
         f"“Now” is the data's as-of date, {timeline_figures.date_words(as_of)}: an episode with no end date "
         "is ongoing and counts up to that date.",
         "Evaluation groups follow the published rules (first match wins; the trusts file may override a group).",
     ]
     if info.get("imported_at"):
-        notes.append(f"Data last imported on {info['imported_at']:%d %B %Y at %H:%M} UTC (data version {info.get('data_version')}).")
+        notes.append(
+            f"Data last imported on {info['imported_at']:%d %B %Y at %H:%M} UTC (data version {info.get('data_version')})."
+        )
     if not coverage.empty and coverage["expected"].sum():
         share = coverage["observed"].sum() / coverage["expected"].sum()
         notes.append(
@@ -156,7 +163,9 @@ def data_notes(info: dict, as_of: date, show_cp: bool, viewer: Viewer, coverage,
         notes.append("The data are synthetic: invented for demonstration and describing no real NHS trust.")
     if info.get("notes"):
         notes.append(f"Dataset notes: {info['notes']}")
-    notes.append("Definitions of every metric, the group and SPC rules, and data quality are on the Data and methods page of smq-monitor.")
+    notes.append(
+        "Definitions of every metric, the group and SPC rules, and data quality are on the Data and methods page of smq-monitor."
+    )
     return notes
 
 
@@ -216,10 +225,17 @@ def _run(app: Flask, folder: Path, viewer: Viewer, filters: Filters) -> None:
             tmp = folder / f".{PACK_FILE}"
             tmp.write_text(report.build_html(content), encoding="utf-8")
             os.replace(tmp, folder / PACK_FILE)
-            _write_status(folder, state="done", progress=100, step="Ready", filename=report.pack_filename(content.as_of))
+            _write_status(
+                folder, state="done", progress=100, step="Ready", filename=report.pack_filename(content.as_of)
+            )
         except Exception as error:  # the job must end in a state the page can show
             log.exception("findings pack %s failed", folder.name)
-            _write_status(folder, state="failed", step="Failed", error=f"The pack could not be made ({type(error).__name__}).")
+            _write_status(
+                folder,
+                state="failed",
+                step="Failed",
+                error=f"The pack could not be made ({type(error).__name__}).",
+            )
 
 
 def start_job(viewer: Viewer, filters: Filters, app: Flask | None = None) -> str:
@@ -229,9 +245,19 @@ def start_job(viewer: Viewer, filters: Filters, app: Flask | None = None) -> str
     job_id = secrets.token_urlsafe(16)
     folder = reports_dir() / job_id
     folder.mkdir()
-    _write_status(folder, job_id=job_id, state="queued", progress=0, step="Queued", owner=viewer.cache_key(),
-                  query=filters.to_query(), created=time.time())
-    threading.Thread(target=_run, args=(app, folder, viewer, filters), name=f"findings-pack-{job_id[:8]}", daemon=True).start()
+    _write_status(
+        folder,
+        job_id=job_id,
+        state="queued",
+        progress=0,
+        step="Queued",
+        owner=viewer.cache_key(),
+        query=filters.to_query(),
+        created=time.time(),
+    )
+    threading.Thread(
+        target=_run, args=(app, folder, viewer, filters), name=f"findings-pack-{job_id[:8]}", daemon=True
+    ).start()
     return job_id
 
 
@@ -241,8 +267,16 @@ def job_status(job_id: str, viewer: Viewer) -> dict | None:
     status = _read_status(folder) if folder else None
     if not status or status.get("owner") != viewer.cache_key():
         return None
-    if status.get("state") in ("queued", "running") and time.time() - status.get("updated", 0) > STALE_SECONDS:
-        status = {**status, "state": "failed", "step": "Failed", "error": "The server stopped while making the pack. Please try again."}
+    if (
+        status.get("state") in ("queued", "running")
+        and time.time() - status.get("updated", 0) > STALE_SECONDS
+    ):
+        status = {
+            **status,
+            "state": "failed",
+            "step": "Failed",
+            "error": "The server stopped while making the pack. Please try again.",
+        }
     public = {k: status.get(k) for k in ("job_id", "state", "progress", "step", "error", "filename")}
     if status.get("state") == "done":
         public["download_url"] = f"/reports/{job_id}/download"
@@ -274,7 +308,12 @@ def create():
     who = current_viewer()
     filters, notices = queries.parse_filters(request.query_string.decode("utf-8", "replace"), who)
     job_id = start_job(who, filters)
-    body = {"job_id": job_id, "status_url": f"/reports/{job_id}", "download_url": f"/reports/{job_id}/download", "notices": notices}
+    body = {
+        "job_id": job_id,
+        "status_url": f"/reports/{job_id}",
+        "download_url": f"/reports/{job_id}/download",
+        "notices": notices,
+    }
     return _no_store(jsonify(body)), 202
 
 

@@ -19,8 +19,17 @@ UPTAKE_ORDER = ("delivered", "not_delivered", "no_data")
 
 def trusts_view(trusts: pd.DataFrame) -> pd.DataFrame:
     columns = [
-        "trust_code", "trust_name", "trust_type", "region", "evaluation_group", "current_regime",
-        "setting", "teaching", "first_smq_entry", "first_smq_exit", "first_cp_entry",
+        "trust_code",
+        "trust_name",
+        "trust_type",
+        "region",
+        "evaluation_group",
+        "current_regime",
+        "setting",
+        "teaching",
+        "first_smq_entry",
+        "first_smq_exit",
+        "first_cp_entry",
     ]
     return trusts[columns].copy()
 
@@ -55,7 +64,9 @@ def trajectories_view(
     return frame.sort_values(["trust_code", "metric_id", "period_start"]).reset_index(drop=True)
 
 
-def add_spc_columns(frame: pd.DataFrame, trusts: pd.DataFrame, metrics: pd.DataFrame, spc_break: str | None) -> pd.DataFrame:
+def add_spc_columns(
+    frame: pd.DataFrame, trusts: pd.DataFrame, metrics: pd.DataFrame, spc_break: str | None
+) -> pd.DataFrame:
     from dashboard import spc
     from dashboard.alignment import EVENT_COLUMNS
 
@@ -68,7 +79,9 @@ def add_spc_columns(frame: pd.DataFrame, trusts: pd.DataFrame, metrics: pd.DataF
         if column and trust_code in events.index and not pd.isna(events.loc[trust_code, column]):
             breaks = [pd.Timestamp(events.loc[trust_code, column]).date()]
         direction = spc.direction_from_polarity(polarity.get(metric_id))
-        chart = spc.xmr(series["period_start"], series["value"], improvement_direction=direction, breaks=breaks)
+        chart = spc.xmr(
+            series["period_start"], series["value"], improvement_direction=direction, breaks=breaks
+        )
         chart = chart.set_index("period_start")
         part = series.copy()
         for column_name in ("mean", "lower_limit", "upper_limit", "variation"):
@@ -105,7 +118,9 @@ def uptake_view(trusts: pd.DataFrame, interventions: pd.DataFrame) -> pd.DataFra
     if interventions.empty:
         status = pd.DataFrame(index=frame["trust_code"])
     else:
-        status = interventions.groupby(["trust_code", "intervention"])["status"].agg(_combine_status).unstack()
+        status = (
+            interventions.groupby(["trust_code", "intervention"])["status"].agg(_combine_status).unstack()
+        )
     for intervention in INTERVENTIONS:
         column = status[intervention] if intervention in status.columns else pd.Series(dtype=object)
         frame[intervention] = frame["trust_code"].map(column).fillna("")
@@ -133,10 +148,16 @@ def costs_view(
     population = regime_trusts(trusts)
     extra = trusts[trusts["trust_code"].isin(costs["trust_code"])]
     population = pd.concat([population, extra]).drop_duplicates("trust_code")
-    frame = population[["trust_code", "trust_name", "trust_type", "evaluation_group"]].copy().reset_index(drop=True)
+    frame = (
+        population[["trust_code", "trust_name", "trust_type", "evaluation_group"]]
+        .copy()
+        .reset_index(drop=True)
+    )
     codes = frame["trust_code"]
     amount = costs.assign(amount_gbp=costs["amount_gbp"].fillna(0.0))
-    by_category = amount.pivot_table(index="trust_code", columns="category", values="amount_gbp", aggfunc="sum")
+    by_category = amount.pivot_table(
+        index="trust_code", columns="category", values="amount_gbp", aggfunc="sum"
+    )
     for category in COST_CATEGORIES:
         column = by_category[category] if category in by_category.columns else pd.Series(dtype=float)
         frame[f"cost_{category}_gbp"] = codes.map(column).fillna(0.0).to_numpy()

@@ -118,7 +118,9 @@ class Filters:
             if code in vocab.ALIGNMENTS:
                 align = code
                 break
-            notices.append(f"Ignored alignment “{_shorten(raw)}”: use calendar, smq_entry, smq_exit or cp_entry.")
+            notices.append(
+                f"Ignored alignment “{_shorten(raw)}”: use calendar, smq_entry, smq_exit or cp_entry."
+            )
 
         extras: list[tuple[str, str]] = []
         for key in list(values):

@@ -213,7 +213,9 @@ def _parse_column(
     kind = col.kind
     if kind == "date":
         parsed, bad = parse_dates(raw)
-        _report(problems, spec, lines, col.name, bad, raw, "'{value}' is not a date (YYYY-MM-DD or DD/MM/YYYY)")
+        _report(
+            problems, spec, lines, col.name, bad, raw, "'{value}' is not a date (YYYY-MM-DD or DD/MM/YYYY)"
+        )
         return parsed
     if kind == "number":
         parsed, bad = parse_numbers(raw)
@@ -227,7 +229,15 @@ def _parse_column(
         codes = _normalise_codes(raw)
         bad = ((raw != "") & ~codes.isin(col.codes)).to_numpy()
         allowed = ", ".join(col.codes)
-        _report(problems, spec, lines, col.name, bad, raw, f"unknown code '{{value}}' (expected one of: {allowed})")
+        _report(
+            problems,
+            spec,
+            lines,
+            col.name,
+            bad,
+            raw,
+            f"unknown code '{{value}}' (expected one of: {allowed})",
+        )
         return codes.where(raw != "", None)
     if kind == "codelist":
         result = []
@@ -236,7 +246,12 @@ def _parse_column(
             unknown = [p for p in parts if p not in col.codes]
             for part in unknown:
                 problems.append(
-                    Problem(spec.filename, int(line), col.name, f"unknown code '{part}' (expected one of: {', '.join(col.codes)})")
+                    Problem(
+                        spec.filename,
+                        int(line),
+                        col.name,
+                        f"unknown code '{part}' (expected one of: {', '.join(col.codes)})",
+                    )
                 )
             result.append(";".join(parts) if parts else None)
         return pd.Series(result, index=raw.index, dtype=object)
@@ -282,7 +297,12 @@ def _check_duplicate_keys(parsed: ParsedFile, problems: list[Problem]) -> None:
     for line, first in zip(sub["_line"].to_numpy(), first_line.to_numpy(), strict=True):
         if line != first:
             problems.append(
-                Problem(parsed.spec.filename, int(line), ",".join(key), f"duplicate key (same as line {int(first)})")
+                Problem(
+                    parsed.spec.filename,
+                    int(line),
+                    ",".join(key),
+                    f"duplicate key (same as line {int(first)})",
+                )
             )
 
 
@@ -305,7 +325,15 @@ def _check_order(parsed: ParsedFile, start: str, end: str, problems: list[Proble
         return
     frame = parsed.frame
     bad = (frame[end].notna() & frame[start].notna() & (frame[end] < frame[start])).to_numpy()
-    _report(problems, parsed.spec, parsed.lines, end, bad, frame[end].dt.strftime("%Y-%m-%d"), f"'{{value}}' is before {start}")
+    _report(
+        problems,
+        parsed.spec,
+        parsed.lines,
+        end,
+        bad,
+        frame[end].dt.strftime("%Y-%m-%d"),
+        f"'{{value}}' is before {start}",
+    )
 
 
 def _check_overlaps(parsed: ParsedFile, existing: pd.DataFrame, problems: list[Problem]) -> None:
@@ -323,11 +351,15 @@ def _check_overlaps(parsed: ParsedFile, existing: pd.DataFrame, problems: list[P
         old = old.merge(frame[keys], on=keys, how="left", indicator=True)
         old = old[old["_merge"] == "left_only"].drop(columns="_merge")
         old = old[old["trust_code"].isin(set(frame["trust_code"]))]
-    merged = pd.concat([frame[["trust_code", "regime", "start_date", "end_date", "_line"]], old], ignore_index=True)
+    merged = pd.concat(
+        [frame[["trust_code", "regime", "start_date", "end_date", "_line"]], old], ignore_index=True
+    )
     merged = merged.sort_values(["trust_code", "regime", "start_date"], kind="stable")
     far_future = pd.Timestamp("2262-01-01")
     previous_end = merged.groupby(["trust_code", "regime"])["end_date"].shift(1)
-    previous_open = merged.groupby(["trust_code", "regime"])["start_date"].shift(1).notna() & previous_end.isna()
+    previous_open = (
+        merged.groupby(["trust_code", "regime"])["start_date"].shift(1).notna() & previous_end.isna()
+    )
     previous_end = previous_end.fillna(far_future).where(previous_open | previous_end.notna())
     previous_line = merged.groupby(["trust_code", "regime"])["_line"].shift(1)
     clash = previous_end.notna() & (merged["start_date"] <= previous_end)
@@ -446,7 +478,10 @@ def _columns(parsed: ParsedFile) -> tuple[list[str], list[list]]:
         elif isinstance(series.dtype, pd.BooleanDtype):
             values = [None if v is pd.NA else bool(v) for v in series.astype(object)]
         else:
-            values = [None if (v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))) else v for v in series.astype(object)]
+            values = [
+                None if (v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))) else v
+                for v in series.astype(object)
+            ]
         names.append(name)
         columns.append(values)
     return names, columns
@@ -479,7 +514,8 @@ def _write(conn: Connection, table, parsed: ParsedFile, upsert: bool, was_empty:
             "DO UPDATE SET "
             + ", ".join(f'"{n}" = excluded."{n}"' for n in updates)
             # Unchanged rows are left alone: a re-import writes nothing.
-            + " WHERE " + " OR ".join(f'"{table.name}"."{n}" {distinct} excluded."{n}"' for n in updates)
+            + " WHERE "
+            + " OR ".join(f'"{table.name}"."{n}" {distinct} excluded."{n}"' for n in updates)
             if updates
             else "DO NOTHING"
         )
@@ -488,9 +524,14 @@ def _write(conn: Connection, table, parsed: ParsedFile, upsert: bool, was_empty:
         conflict = ""
     raw = conn.connection.driver_connection
     if dialect == "postgresql":
-        with raw.cursor() as cursor, _without_checks(cursor, table.name, enabled=was_empty and len(rows) >= BULK_ROWS):
+        with (
+            raw.cursor() as cursor,
+            _without_checks(cursor, table.name, enabled=was_empty and len(rows) >= BULK_ROWS),
+        ):
             if upsert:
-                cursor.execute(f'CREATE TEMP TABLE IF NOT EXISTS "_load_{table.name}" (LIKE "{table.name}" INCLUDING DEFAULTS) ON COMMIT DROP')
+                cursor.execute(
+                    f'CREATE TEMP TABLE IF NOT EXISTS "_load_{table.name}" (LIKE "{table.name}" INCLUDING DEFAULTS) ON COMMIT DROP'
+                )
                 cursor.execute(f'TRUNCATE "_load_{table.name}"')
                 target = f'"_load_{table.name}"'
             else:
@@ -499,7 +540,9 @@ def _write(conn: Connection, table, parsed: ParsedFile, upsert: bool, was_empty:
                 for row in rows:
                     copy.write_row(row)
             if upsert:
-                cursor.execute(f'INSERT INTO "{table.name}" ({quoted}) SELECT {quoted} FROM "_load_{table.name}"{conflict}')
+                cursor.execute(
+                    f'INSERT INTO "{table.name}" ({quoted}) SELECT {quoted} FROM "_load_{table.name}"{conflict}'
+                )
     elif dialect == "sqlite":
         placeholders = ", ".join("?" for _ in names)
         cursor = raw.cursor()
@@ -527,11 +570,15 @@ def _without_checks(cursor, table: str, enabled: bool) -> Iterator[None]:
         return
     cursor.execute(
         "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE conrelid = %s::regclass AND contype = 'f'", (table,))
+        "WHERE conrelid = %s::regclass AND contype = 'f'",
+        (table,),
+    )
     keys = cursor.fetchall()
     cursor.execute(
         "SELECT i.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
-        "WHERE x.indrelid = %s::regclass AND NOT x.indisunique AND NOT x.indisprimary", (table,))
+        "WHERE x.indrelid = %s::regclass AND NOT x.indisunique AND NOT x.indisprimary",
+        (table,),
+    )
     indexes = cursor.fetchall()
     for name, _ in keys:
         cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
@@ -567,12 +614,18 @@ def load(engine: Engine, parsed: dict[str, ParsedFile], replace: bool = False) -
     with engine.begin() as conn:
         # Only a table nobody could have been reading gets the bulk path: dropping its keys locks
         # it for the whole transaction, which a live dashboard would feel.
-        empty = {stem: conn.execute(select(table).limit(1)).first() is None for stem, table in TABLES.items() if stem in parsed}
+        empty = {
+            stem: conn.execute(select(table).limit(1)).first() is None
+            for stem, table in TABLES.items()
+            if stem in parsed
+        }
         if replace:
             clear_data(conn)
         for stem, table in TABLES.items():
             if stem in parsed:
-                result.rows[stem] = _write(conn, table, parsed[stem], upsert=not replace, was_empty=empty[stem])
+                result.rows[stem] = _write(
+                    conn, table, parsed[stem], upsert=not replace, was_empty=empty[stem]
+                )
         result.data_version = _bump_dataset(conn, parsed.get("dataset"), replace)
     return result
 
@@ -599,7 +652,9 @@ def bump_data_version(engine: Engine) -> int:
         return _bump_dataset(conn, None, replace=False)
 
 
-def import_directory(directory: Path, engine: Engine, check_only: bool = False, replace: bool = False) -> ImportResult:
+def import_directory(
+    directory: Path, engine: Engine, check_only: bool = False, replace: bool = False
+) -> ImportResult:
     files = read_directory(directory)
     parsed = validate(files, engine, replace=replace)
     if check_only:
@@ -609,4 +664,7 @@ def import_directory(directory: Path, engine: Engine, check_only: bool = False, 
 
 def count_rows(engine: Engine) -> dict[str, int]:
     with engine.connect() as conn:
-        return {stem: int(conn.execute(select(func.count()).select_from(t)).scalar() or 0) for stem, t in TABLES.items()}
+        return {
+            stem: int(conn.execute(select(func.count()).select_from(t)).scalar() or 0)
+            for stem, t in TABLES.items()
+        }

@@ -109,13 +109,20 @@ def _value_index(version: int) -> dict[str, np.ndarray]:
         rows = conn.execute(
             select(v.metric_id, v.trust_code, func.count(), days).group_by(v.metric_id, v.trust_code)
         ).all()
-    signed = np.fromstring(",".join(r[3] for r in rows), dtype=np.int64, sep=",") if rows else np.zeros(0, np.int64)
+    signed = (
+        np.fromstring(",".join(r[3] for r in rows), dtype=np.int64, sep=",")
+        if rows
+        else np.zeros(0, np.int64)
+    )
     metric_codes, metric_names = pd.factorize(pd.Series([r[0] for r in rows], dtype=object))
     trust_codes, trust_names = pd.factorize(pd.Series([r[1] for r in rows], dtype=object))
     return {  # per metric and trust: codes and how many values; per value: the signed day
-        "metric": metric_codes.astype(np.int32), "metric_names": np.asarray(metric_names, dtype=object),
-        "trust": trust_codes.astype(np.int32), "trust_names": np.asarray(trust_names, dtype=object),
-        "lengths": np.fromiter((r[2] for r in rows), dtype=np.int64, count=len(rows)), "signed": signed.astype(np.int32),
+        "metric": metric_codes.astype(np.int32),
+        "metric_names": np.asarray(metric_names, dtype=object),
+        "trust": trust_codes.astype(np.int32),
+        "trust_names": np.asarray(trust_names, dtype=object),
+        "lengths": np.fromiter((r[2] for r in rows), dtype=np.int64, count=len(rows)),
+        "signed": signed.astype(np.int32),
     }
 
 
@@ -124,7 +131,9 @@ def _day_number(day: date) -> int:
     return day.year * 10000 + day.month * 100 + day.day
 
 
-def value_counts_from(index: dict[str, np.ndarray], date_from: date | None, date_to: date | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def value_counts_from(
+    index: dict[str, np.ndarray], date_from: date | None, date_to: date | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Values per metric, trust and year in a date window, and each metric's first and last period
     in it (pure; `index` as `_value_index` makes it)."""
     day = np.abs(index["signed"])
@@ -133,9 +142,14 @@ def value_counts_from(index: dict[str, np.ndarray], date_from: date | None, date
         keep &= day >= _day_number(date_from)
     if date_to is not None:
         keep &= day <= _day_number(date_to)
-    frame = pd.DataFrame({"metric": np.repeat(index["metric"], index["lengths"])[keep],
-                          "trust": np.repeat(index["trust"], index["lengths"])[keep],
-                          "day": day[keep], "observed": index["signed"][keep] > 0})
+    frame = pd.DataFrame(
+        {
+            "metric": np.repeat(index["metric"], index["lengths"])[keep],
+            "trust": np.repeat(index["trust"], index["lengths"])[keep],
+            "day": day[keep],
+            "observed": index["signed"][keep] > 0,
+        }
+    )
     frame["year"] = frame["day"] // 10000
     counts = frame.groupby(["metric", "trust", "year"], sort=False)["observed"].sum().reset_index()
     counts["metric_id"] = index["metric_names"][counts["metric"].to_numpy()] if len(counts) else []
@@ -144,12 +158,18 @@ def value_counts_from(index: dict[str, np.ndarray], date_from: date | None, date
     spans = frame.groupby("metric", sort=False)["day"].agg(["min", "max"]).reset_index()
     spans["metric_id"] = index["metric_names"][spans["metric"].to_numpy()] if len(spans) else []
     for column, source in (("first_period", "min"), ("last_period", "max")):
-        spans[column] = pd.to_datetime(spans[source].astype(str), format="%Y%m%d") if len(spans) else pd.Series(dtype="datetime64[ns]")
+        spans[column] = (
+            pd.to_datetime(spans[source].astype(str), format="%Y%m%d")
+            if len(spans)
+            else pd.Series(dtype="datetime64[ns]")
+        )
     return counts, spans[["metric_id", "first_period", "last_period"]]
 
 
 @memoized()
-def _value_counts(date_from: date | None, date_to: date | None, version: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _value_counts(
+    date_from: date | None, date_to: date | None, version: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Values per metric, trust and year, and each metric's first and last period."""
     return value_counts_from(_value_index(version), date_from, date_to)
 
@@ -176,7 +196,9 @@ def trusts_without_ratings_from(trusts: pd.DataFrame, ratings: pd.DataFrame) -> 
     """Trusts with no overall CQC rating (pure), with whether they have any domain rating."""
     overall = set(ratings.loc[ratings["domain"] == "overall", "trust_code"])
     any_rating = set(ratings["trust_code"])
-    frame = trusts.loc[~trusts["trust_code"].isin(overall), ["trust_code", "trust_name", "trust_type", "region"]].copy()
+    frame = trusts.loc[
+        ~trusts["trust_code"].isin(overall), ["trust_code", "trust_name", "trust_type", "region"]
+    ].copy()
     frame["any_domain_rating"] = frame["trust_code"].isin(any_rating)
     return frame.sort_values("trust_name").reset_index(drop=True)
 

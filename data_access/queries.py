@@ -84,8 +84,15 @@ def _dataset_info(version: int) -> dict:
         info = models.DatasetInfo.__table__
         row = conn.execute(select(info).where(info.c.id == 1)).mappings().first()
         if row is None:
-            return {"name": None, "synthetic": False, "as_of": None, "licence": None, "notes": None,
-                    "data_version": 0, "imported_at": None}
+            return {
+                "name": None,
+                "synthetic": False,
+                "as_of": None,
+                "licence": None,
+                "notes": None,
+                "data_version": 0,
+                "imported_at": None,
+            }
         return {
             "name": row["name"],
             "synthetic": bool(row["synthetic"]),
@@ -117,8 +124,9 @@ def _trusts_table(version: int) -> pd.DataFrame:
     del version
     t = models.Trust
     return _read(
-        select(t.trust_code, t.trust_name, t.trust_type, t.region, t.setting, t.teaching,
-               t.evaluation_group).order_by(t.trust_code)
+        select(
+            t.trust_code, t.trust_name, t.trust_type, t.region, t.setting, t.teaching, t.evaluation_group
+        ).order_by(t.trust_code)
     )
 
 
@@ -138,9 +146,7 @@ def _episodes_table(version: int) -> pd.DataFrame:
 def _overall_ratings(version: int) -> pd.DataFrame:
     del version
     r = models.CqcRating
-    frame = _read(
-        select(r.trust_code, r.publication_date, r.domain, r.rating).where(r.domain == "overall")
-    )
+    frame = _read(select(r.trust_code, r.publication_date, r.domain, r.rating).where(r.domain == "overall"))
     return _dates(frame, "publication_date")
 
 
@@ -176,7 +182,9 @@ def _visible_episodes(viewer: Viewer, version: int) -> pd.DataFrame:
 
 def _current_regime(episodes: pd.DataFrame, today: date) -> pd.Series:
     now = pd.Timestamp(today)
-    active = episodes[(episodes["start_date"] <= now) & (episodes["end_date"].isna() | (episodes["end_date"] > now))]
+    active = episodes[
+        (episodes["start_date"] <= now) & (episodes["end_date"].isna() | (episodes["end_date"] > now))
+    ]
     current = pd.Series(dtype=object)
     for regime in ("cp", "smq"):  # SMQ wins when a trust is in both
         codes = active.loc[active["regime"] == regime, "trust_code"].unique()
@@ -217,7 +225,9 @@ def _trusts(viewer: Viewer, filters: Filters, version: int, as_of_date: date) ->
     if filters.regimes:
         window = episodes
         if filters.date_from is not None:
-            window = window[window["end_date"].isna() | (window["end_date"] >= pd.Timestamp(filters.date_from))]
+            window = window[
+                window["end_date"].isna() | (window["end_date"] >= pd.Timestamp(filters.date_from))
+            ]
         if filters.date_to is not None:
             window = window[window["start_date"] <= pd.Timestamp(filters.date_to)]
         in_regime = np.zeros(len(base), dtype=bool)
@@ -247,7 +257,9 @@ def _episodes(viewer: Viewer, filters: Filters, version: int, as_of_date: date) 
     episodes = _visible_episodes(viewer, version)
     episodes = episodes[episodes["trust_code"].isin(codes)].copy()
     if filters.date_from is not None:
-        episodes = episodes[episodes["end_date"].isna() | (episodes["end_date"] >= pd.Timestamp(filters.date_from))]
+        episodes = episodes[
+            episodes["end_date"].isna() | (episodes["end_date"] >= pd.Timestamp(filters.date_from))
+        ]
     if filters.date_to is not None:
         episodes = episodes[episodes["start_date"] <= pd.Timestamp(filters.date_to)]
     episodes["days"] = episode_days(episodes["start_date"], episodes["end_date"], as_of_date)
@@ -263,7 +275,9 @@ def episodes(viewer: Viewer, filters: Filters | None = None) -> pd.DataFrame:
 
 
 @memoized()
-def _ratings(viewer: Viewer, filters: Filters, domains: tuple[str, ...], version: int, as_of_date: date) -> pd.DataFrame:
+def _ratings(
+    viewer: Viewer, filters: Filters, domains: tuple[str, ...], version: int, as_of_date: date
+) -> pd.DataFrame:
     codes = _trusts(viewer, filters, version, as_of_date)["trust_code"].tolist()
     r = models.CqcRating
     stmt = select(r.trust_code, r.publication_date, r.domain, r.rating)
@@ -288,8 +302,17 @@ def _metrics(version: int) -> pd.DataFrame:
     del version
     m = models.Metric
     frame = _read(
-        select(m.metric_id, m.name, m.unit, m.higher_is_better, m.frequency, m.applies_to,
-               m.source, m.description, m.domain).order_by(m.metric_id)
+        select(
+            m.metric_id,
+            m.name,
+            m.unit,
+            m.higher_is_better,
+            m.frequency,
+            m.applies_to,
+            m.source,
+            m.description,
+            m.domain,
+        ).order_by(m.metric_id)
     )
     frame["applies_to_types"] = [
         tuple(a.split(";")) if isinstance(a, str) and a else () for a in frame["applies_to"]
@@ -357,7 +380,9 @@ WHOLE_METRIC_FROM = 200
 
 
 @memoized()
-def _metric_values(viewer: Viewer, filters: Filters, metric_ids: tuple[str, ...], version: int, as_of_date: date) -> pd.DataFrame:
+def _metric_values(
+    viewer: Viewer, filters: Filters, metric_ids: tuple[str, ...], version: int, as_of_date: date
+) -> pd.DataFrame:
     selected = _trusts(viewer, filters, version, as_of_date)["trust_code"]
     all_trusts = len(selected) == len(_trusts_table(version))
     if metric_ids and len(metric_ids) <= 3 and len(selected) >= WHOLE_METRIC_FROM:
@@ -392,7 +417,9 @@ def _metric_values(viewer: Viewer, filters: Filters, metric_ids: tuple[str, ...]
     return frame.reset_index(drop=True)
 
 
-def metric_values(viewer: Viewer, filters: Filters | None = None, metric_ids: tuple[str, ...] = ()) -> pd.DataFrame:
+def metric_values(
+    viewer: Viewer, filters: Filters | None = None, metric_ids: tuple[str, ...] = ()
+) -> pd.DataFrame:
     """Metric values (public information) of the filtered trusts for the given metrics."""
     filters = (filters or Filters()).trust_filters()
     return _metric_values(viewer, filters, tuple(metric_ids), data_version(), as_of())
@@ -415,7 +442,9 @@ def _public_dated(frame: pd.DataFrame, date_column: str, viewer: Viewer, version
     cp = cp[cp["trust_code"].isin(set(frame["trust_code"]))]
     for row in cp.itertuples(index=False):
         end = row.end_date if not pd.isna(row.end_date) else pd.Timestamp.max
-        in_cp |= ((frame["trust_code"] == row.trust_code) & (dated >= row.start_date) & (dated <= end)).to_numpy()
+        in_cp |= (
+            (frame["trust_code"] == row.trust_code) & (dated >= row.start_date) & (dated <= end)
+        ).to_numpy()
     keep = sees | (after_entry & ~in_cp & dated.notna().to_numpy())
     return frame[keep]
 
@@ -425,15 +454,19 @@ def _interventions(viewer: Viewer, filters: Filters, version: int, as_of_date: d
     codes = set(_trusts(viewer, filters, version, as_of_date)["trust_code"])
     i = models.Intervention
     frame = _read(
-        select(i.trust_code, i.intervention, i.status, i.start_date, i.end_date, i.amount_gbp,
-               i.partner, i.notes).order_by(i.trust_code, i.start_date, i.intervention)
+        select(
+            i.trust_code, i.intervention, i.status, i.start_date, i.end_date, i.amount_gbp, i.partner, i.notes
+        ).order_by(i.trust_code, i.start_date, i.intervention)
     )
     frame = _dates(frame, "start_date", "end_date")
     frame = frame[frame["trust_code"].isin(codes)]
     frame = _public_dated(frame, "start_date", viewer, version)
     if filters.date_from is not None:
-        frame = frame[frame["end_date"].isna() | (frame["end_date"] >= pd.Timestamp(filters.date_from))
-                      | (frame["start_date"] >= pd.Timestamp(filters.date_from))]
+        frame = frame[
+            frame["end_date"].isna()
+            | (frame["end_date"] >= pd.Timestamp(filters.date_from))
+            | (frame["start_date"] >= pd.Timestamp(filters.date_from))
+        ]
     if filters.date_to is not None:
         frame = frame[frame["start_date"] <= pd.Timestamp(filters.date_to)]
     return frame.reset_index(drop=True)

@@ -22,8 +22,9 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def add_user(username: str, password: str, role: str, trusts: list[str] | None = None,
-             engine: Engine | None = None) -> bool:
+def add_user(
+    username: str, password: str, role: str, trusts: list[str] | None = None, engine: Engine | None = None
+) -> bool:
     """Create or update a user; True when created. The password is stored only as a hash."""
     if role not in ROLES or role == "public":
         raise ValueError(f"unknown role {role!r}")
@@ -75,7 +76,9 @@ def authenticate(username: str, password: str, engine: Engine | None = None) -> 
         locked = user["locked_until"] is not None and user["locked_until"] > _now()
         ok = check_password_hash(user["password_hash"], password)
         if ok and not locked:
-            conn.execute(table.update().where(table.c.username == username).values(failed_logins=0, locked_until=None))
+            conn.execute(
+                table.update().where(table.c.username == username).values(failed_logins=0, locked_until=None)
+            )
             trusts = frozenset(t for t in (user["trusts"] or "").split(",") if t)
             return Viewer(role=user["role"], trusts=trusts, username=username)
         failed = (user["failed_logins"] or 0) + (0 if locked else 1)

@@ -14,8 +14,15 @@ from playwright.sync_api import sync_playwright
 
 OUT = Path(os.environ.get("SMQ_SCREENSHOT_DIR") or Path(__file__).resolve().parent / "screenshots")
 FULL_PAGE = os.environ.get("SMQ_SCREENSHOT_FULL") == "1"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 PAGES = {
     "overview": "/",
     "trajectories": "/trajectories?type=acute&type=acute_and_community&align=smq_entry",

@@ -14,7 +14,10 @@ def page_header(title: str, lede: str | None = None, actions: list | None = None
     return html.Div(
         [
             html.Div(
-                [html.H1(title, className="smq-page-title"), html.P(lede, className="smq-lede") if lede else None]
+                [
+                    html.H1(title, className="smq-page-title"),
+                    html.P(lede, className="smq-lede") if lede else None,
+                ]
             ),
             html.Div(actions or [], className="smq-page-actions"),
         ],
@@ -24,13 +27,19 @@ def page_header(title: str, lede: str | None = None, actions: list | None = None
 
 def empty_state(message: str, hint: str | None = None, icon: str = "bi-inbox") -> html.Div:
     return html.Div(
-        [html.I(className=f"bi {icon}", **{"aria-hidden": "true"}), html.P(message), html.P(hint, className="smq-muted") if hint else None],
+        [
+            html.I(className=f"bi {icon}", **{"aria-hidden": "true"}),
+            html.P(message),
+            html.P(hint, className="smq-muted") if hint else None,
+        ],
         className="smq-empty",
         role="status",
     )
 
 
-def error_state(message: str = "The database is not answering. The page will recover by itself when it returns.") -> html.Div:
+def error_state(
+    message: str = "The database is not answering. The page will recover by itself when it returns.",
+) -> html.Div:
     return html.Div(
         [html.I(className="bi bi-exclamation-triangle", **{"aria-hidden": "true"}), html.P(message)],
         className="smq-empty smq-error",
@@ -38,7 +47,9 @@ def error_state(message: str = "The database is not answering. The page will rec
     )
 
 
-def download_link(view: str, filters: Filters, label: str | None = None, link_id: str | None = None) -> html.A:
+def download_link(
+    view: str, filters: Filters, label: str | None = None, link_id: str | None = None
+) -> html.A:
     query = filters.to_query()
     href = f"/download/{view}.csv" + (f"?{query}" if query else "")
     props = {"id": link_id} if link_id else {}
@@ -51,7 +62,9 @@ def download_link(view: str, filters: Filters, label: str | None = None, link_id
     )
 
 
-def kpi(label: str, value: str, note: str | None = None, href: str | None = None, kpi_id: str | None = None) -> html.Div:
+def kpi(
+    label: str, value: str, note: str | None = None, href: str | None = None, kpi_id: str | None = None
+) -> html.Div:
     body = [html.Div(value, className="smq-kpi-value"), html.Div(label, className="smq-kpi-label")]
     if note:
         body.append(html.Div(note, className="smq-kpi-note smq-small"))

@@ -27,35 +27,63 @@ class Ids:
 
 def metric_choices() -> list[dict]:
     frame = queries.metrics()
-    return [{"label": row.name, "value": row.metric_id} for row in frame.sort_values("name").itertuples(index=False)]
+    return [
+        {"label": row.name, "value": row.metric_id}
+        for row in frame.sort_values("name").itertuples(index=False)
+    ]
 
 
 def grid_columns() -> list[dict]:
-    money = {"valueFormatter": {"function": "params.value == null ? '' : '£' + d3.format(',.0f')(params.value)"}, "type": "rightAligned",
-             "filter": "agNumberColumnFilter"}
+    money = {
+        "valueFormatter": {"function": "params.value == null ? '' : '£' + d3.format(',.0f')(params.value)"},
+        "type": "rightAligned",
+        "filter": "agNumberColumnFilter",
+    }
     return [
-        {"field": "trust", "headerName": "Trust", "cellRenderer": "markdown", "pinned": "left", "minWidth": 250, "filter": True},
+        {
+            "field": "trust",
+            "headerName": "Trust",
+            "cellRenderer": "markdown",
+            "pinned": "left",
+            "minWidth": 250,
+            "filter": True,
+        },
         {"field": "group", "headerName": "Evaluation group", "minWidth": 180, "filter": True},
         {"field": "total_cost_gbp", "headerName": "Total cost", **money},
         {"field": "cost_payer_nhsi_gbp", "headerName": "Paid by NHSI", **money},
         {"field": "cost_payer_trust_gbp", "headerName": "Paid by the trust", **money},
         {"field": "cost_per_month_in_regime_gbp", "headerName": "Cost per month in regime", **money},
-        {"field": "smq_days", "headerName": "Days in SMQ", "type": "rightAligned", "filter": "agNumberColumnFilter"},
+        {
+            "field": "smq_days",
+            "headerName": "Days in SMQ",
+            "type": "rightAligned",
+            "filter": "agNumberColumnFilter",
+        },
         {"field": "exited", "headerName": "Left SMQ", "filter": True},
         {"field": "re_entered", "headerName": "Re-entered", "filter": True},
         {"field": "rating_at_smq_entry", "headerName": "Rating at entry", "filter": True},
         {"field": "latest_rating", "headerName": "Latest rating", "filter": True},
-        {"field": "metric_change", "headerName": "Key metric change", "minWidth": 200,
-         "cellClassRules": {"cca-improved": "params.value && params.value.startsWith('↑')",
-                            "cca-worsened": "params.value && params.value.startsWith('↓')",
-                            "cca-little": "params.value && params.value.startsWith('→')"}},
+        {
+            "field": "metric_change",
+            "headerName": "Key metric change",
+            "minWidth": 200,
+            "cellClassRules": {
+                "cca-improved": "params.value && params.value.startsWith('↑')",
+                "cca-worsened": "params.value && params.value.startsWith('↓')",
+                "cca-little": "params.value && params.value.startsWith('→')",
+            },
+        },
     ]
 
 
 def layout(filters: Filters, viewer: Viewer, notices: list[str], **_: str) -> html.Div:
     choices = metric_choices()
     values = [c["value"] for c in choices]
-    chosen = [m for m in filters.metrics if m in values] or [v for v in values if v.startswith("ae_4hr")][:1] or values[:1]
+    chosen = (
+        [m for m in filters.metrics if m in values]
+        or [v for v in values if v.startswith("ae_4hr")][:1]
+        or values[:1]
+    )
     return html.Div(
         [
             page_header(
@@ -64,26 +92,69 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], **_: str) -> ht
                 "key metrics. They are shown side by side, not collapsed into one ratio.",
                 [download_link("costs", filters, "Download costs.csv", link_id=Ids.DOWNLOAD)],
             ),
-            html.Div([card("Costs by category", dcc.Loading(dcc.Graph(id=Ids.BY_GROUP, config=theme.graph_config("costs-by-category")))),
-                      card("Costs by payer", dcc.Loading(dcc.Graph(id=Ids.BY_PAYER, config=theme.graph_config("costs-by-payer"))))],
-                     className="smq-grid-2"),
-            card("Costs and consequences, trust by trust", [
-                html.Div([html.Label("Key metric", htmlFor=Ids.METRIC, className="smq-filter-label"),
-                          dcc.Dropdown(id=Ids.METRIC, options=choices, value=chosen[0] if chosen else None, clearable=False)],
-                         className="smq-filter smq-filter-wide"),
-                dcc.Loading(dcc.Graph(id=Ids.SCATTER, config=theme.graph_config("cost-versus-consequence"))),
-                dag.AgGrid(id=Ids.GRID, columnDefs=grid_columns(), rowData=[], className="smq-aggrid",
-                           defaultColDef={"sortable": True, "resizable": True, "minWidth": 120}, style={"height": "480px"},
-                           csvExportParams={"fileName": "smq-monitor-cost-consequence.csv"}),
-            ]),
+            html.Div(
+                [
+                    card(
+                        "Costs by category",
+                        dcc.Loading(
+                            dcc.Graph(id=Ids.BY_GROUP, config=theme.graph_config("costs-by-category"))
+                        ),
+                    ),
+                    card(
+                        "Costs by payer",
+                        dcc.Loading(dcc.Graph(id=Ids.BY_PAYER, config=theme.graph_config("costs-by-payer"))),
+                    ),
+                ],
+                className="smq-grid-2",
+            ),
+            card(
+                "Costs and consequences, trust by trust",
+                [
+                    html.Div(
+                        [
+                            html.Label("Key metric", htmlFor=Ids.METRIC, className="smq-filter-label"),
+                            dcc.Dropdown(
+                                id=Ids.METRIC,
+                                options=choices,
+                                value=chosen[0] if chosen else None,
+                                clearable=False,
+                            ),
+                        ],
+                        className="smq-filter smq-filter-wide",
+                    ),
+                    dcc.Loading(
+                        dcc.Graph(id=Ids.SCATTER, config=theme.graph_config("cost-versus-consequence"))
+                    ),
+                    dag.AgGrid(
+                        id=Ids.GRID,
+                        columnDefs=grid_columns(),
+                        rowData=[],
+                        className="smq-aggrid",
+                        defaultColDef={"sortable": True, "resizable": True, "minWidth": 120},
+                        style={"height": "480px"},
+                        csvExportParams={"fileName": "smq-monitor-cost-consequence.csv"},
+                    ),
+                ],
+            ),
             card("Group summaries", dcc.Loading(html.Div(id=Ids.SUMMARY))),
-            card("What is and isn't costed", html.Ul([
-                html.Li("Costs are as recorded in costs.csv, by category and payer. A blank amount is unknown: it is left out of the totals, which are therefore lower bounds."),
-                html.Li("Trust staff time is not costed unless recorded as reporting burden; the wider cost to patients is not costed."),
-                html.Li("Metric change compares the mean of the 12 months before first SMQ entry with the latest 12 months "
-                        "to the data's as-of date, in the direction the metric counts as better (a change under 2 % reads as "
-                        "little change). It describes what followed, not what the support caused."),
-            ])),
+            card(
+                "What is and isn't costed",
+                html.Ul(
+                    [
+                        html.Li(
+                            "Costs are as recorded in costs.csv, by category and payer. A blank amount is unknown: it is left out of the totals, which are therefore lower bounds."
+                        ),
+                        html.Li(
+                            "Trust staff time is not costed unless recorded as reporting burden; the wider cost to patients is not costed."
+                        ),
+                        html.Li(
+                            "Metric change compares the mean of the 12 months before first SMQ entry with the latest 12 months "
+                            "to the data's as-of date, in the direction the metric counts as better (a change under 2 % reads as "
+                            "little change). It describes what followed, not what the support caused."
+                        ),
+                    ]
+                ),
+            ),
         ]
     )
 

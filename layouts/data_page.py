@@ -45,11 +45,15 @@ SECTIONS: tuple[tuple[str, str], ...] = (
 )
 
 
-
 def _contents() -> html.Nav:
     return html.Nav(
-        [html.H2("On this page", className="smq-small smq-strong dq-toc-title"),
-         html.Ul([html.Li(html.A(title, href=f"#{anchor}")) for anchor, title in SECTIONS], className="dq-toc-list")],
+        [
+            html.H2("On this page", className="smq-small smq-strong dq-toc-title"),
+            html.Ul(
+                [html.Li(html.A(title, href=f"#{anchor}")) for anchor, title in SECTIONS],
+                className="dq-toc-list",
+            ),
+        ],
         className="dq-toc",
         **{"aria-label": "On this page"},
     )
@@ -62,7 +66,11 @@ def group_rules(viewer: Viewer) -> html.Div:
     for code, rule in shown:
         items.append(
             html.Li(
-                [html.Span(GROUP_LABELS[code], className=f"group-chip group-chip--{code}"), " ", html.Span(rule)],
+                [
+                    html.Span(GROUP_LABELS[code], className=f"group-chip group-chip--{code}"),
+                    " ",
+                    html.Span(rule),
+                ],
                 className="dq-rule",
             )
         )
@@ -115,7 +123,9 @@ def file_table(spec: FileSpec, show_cp: bool) -> html.Div:
     )
     caption = html.Caption([html.Code(spec.filename), f" — key: {key_words(spec)}"])
     return html.Div(
-        html.Table([caption, head, body], className="table table-sm dq-table", id=f"{Ids.FORMAT}-{spec.stem}"),
+        html.Table(
+            [caption, head, body], className="table table-sm dq-table", id=f"{Ids.FORMAT}-{spec.stem}"
+        ),
         className="smq-table-wrap",
     )
 
@@ -137,7 +147,9 @@ def csv_format(viewer: Viewer) -> html.Div:
                     " writes the database back out in the same format.",
                 ]
             ),
-            html.Pre(html.Code("smq-monitor import DIR --check\nsmq-monitor import DIR"), className="dq-command"),
+            html.Pre(
+                html.Code("smq-monitor import DIR --check\nsmq-monitor import DIR"), className="dq-command"
+            ),
             html.P(
                 "UTF-8 (an Excel byte-order mark is fine), comma-separated, one header row, columns in any "
                 "order. Codes are case-insensitive. A blank cell means unknown. Every file may be absent "
@@ -152,8 +164,11 @@ def csv_format(viewer: Viewer) -> html.Div:
 
 def _section(anchor: str, title: str, children, lede: str | None = None) -> html.Section:
     return html.Section(
-        [html.H2(title, className="smq-card-title"), html.P(lede, className="smq-muted") if lede else None,
-         html.Div(children, className="smq-card-body")],
+        [
+            html.H2(title, className="smq-card-title"),
+            html.P(lede, className="smq-muted") if lede else None,
+            html.Div(children, className="smq-card-body"),
+        ],
         className="smq-card",
         id=anchor,
         tabIndex="-1",
@@ -170,7 +185,9 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], **_: str) -> ht
                 "charts, how complete the data is, and how to load real data.",
             ),
             _contents(),
-            _section("data-sec-dataset", "The dataset", dcc.Loading(html.Div(id=Ids.DATASET), delay_show=300)),
+            _section(
+                "data-sec-dataset", "The dataset", dcc.Loading(html.Div(id=Ids.DATASET), delay_show=300)
+            ),
             _section(
                 "data-sec-metrics",
                 "Metrics",
@@ -186,7 +203,11 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], **_: str) -> ht
                     dcc.Loading(
                         [
                             html.P(id=Ids.COVERAGE_NOTE, className="smq-small"),
-                            dcc.Graph(id=Ids.COVERAGE, config=theme.graph_config("data-coverage"), className="smq-graph--tall"),
+                            dcc.Graph(
+                                id=Ids.COVERAGE,
+                                config=theme.graph_config("data-coverage"),
+                                className="smq-graph--tall",
+                            ),
                         ],
                         delay_show=300,
                     ),
@@ -198,10 +219,18 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], **_: str) -> ht
                     ),
                     html.Div(
                         [
-                            html.Div([html.H3("Trusts with no overall CQC rating", className="dq-h3"),
-                                      dcc.Loading(html.Div(id=Ids.NO_RATINGS), delay_show=300)]),
-                            html.Div([html.H3("Last import", className="dq-h3"),
-                                      dcc.Loading(html.Div(id=Ids.IMPORTED), delay_show=300)]),
+                            html.Div(
+                                [
+                                    html.H3("Trusts with no overall CQC rating", className="dq-h3"),
+                                    dcc.Loading(html.Div(id=Ids.NO_RATINGS), delay_show=300),
+                                ]
+                            ),
+                            html.Div(
+                                [
+                                    html.H3("Last import", className="dq-h3"),
+                                    dcc.Loading(html.Div(id=Ids.IMPORTED), delay_show=300),
+                                ]
+                            ),
                         ],
                         className="smq-grid-2",
                     ),

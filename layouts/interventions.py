@@ -47,12 +47,26 @@ BUDDY_COLUMNS = [
 
 def uptake_columns() -> list[dict]:
     columns = [
-        {"field": "trust", "headerName": "Trust", "cellRenderer": "markdown", "pinned": "left", "minWidth": 260, "filter": True},
+        {
+            "field": "trust",
+            "headerName": "Trust",
+            "cellRenderer": "markdown",
+            "pinned": "left",
+            "minWidth": 260,
+            "filter": True,
+        },
         {"field": "group", "headerName": "Evaluation group", "minWidth": 190, "filter": True},
     ]
     for intervention in INTERVENTIONS:
-        columns.append({"field": intervention, "headerName": INTERVENTION_LABELS[intervention], "minWidth": 130,
-                        "cellClassRules": STATUS_CLASS_RULES, "filter": True})
+        columns.append(
+            {
+                "field": intervention,
+                "headerName": INTERVENTION_LABELS[intervention],
+                "minWidth": 130,
+                "cellClassRules": STATUS_CLASS_RULES,
+                "filter": True,
+            }
+        )
     return columns
 
 
@@ -70,25 +84,62 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], **_: str) -> ht
                 [download_link("uptake", filters, "Download uptake.csv", link_id=Ids.DOWNLOAD)],
             ),
             card("Counts per intervention", _graph(Ids.COUNTS, "uptake-counts")),
-            card("Uptake rates", [
-                html.Fieldset([html.Legend("Compare by", className="smq-filter-label"),
-                               dbc.RadioItems(id=Ids.BY, options=[{"label": "Evaluation group", "value": "group"},
-                                                                  {"label": "Trust type", "value": "type"}],
-                                              value=filters.extra("by", "group"), inline=True)], className="smq-choice"),
-                _graph(Ids.RATES, "uptake-rates")]),
-            card("Uptake matrix", dag.AgGrid(
-                id=Ids.GRID, columnDefs=uptake_columns(), rowData=[], className="smq-aggrid",
-                defaultColDef={"sortable": True, "resizable": True}, dashGridOptions={"domLayout": "normal", "tooltipShowDelay": 300},
-                style={"height": "520px"}, csvExportParams={"fileName": "smq-monitor-uptake-matrix.csv"},
-            )),
-            html.Div([card("Improvement Directors", _graph(Ids.DIRECTORS, "improvement-directors")),
-                      card("Central funding", _graph(Ids.FUNDING, "central-funding"))], className="smq-grid-2"),
-            card("Who buddied with whom", dag.AgGrid(
-                id=Ids.BUDDIES, columnDefs=BUDDY_COLUMNS, rowData=[], className="smq-aggrid",
-                defaultColDef={"sortable": True, "resizable": True, "filter": True},
-                dashGridOptions={"localeText": {"noRowsToShow": "No buddying recorded for the filtered trusts."}},
-                style={"height": "360px"}, csvExportParams={"fileName": "smq-monitor-buddying.csv"},
-            )),
+            card(
+                "Uptake rates",
+                [
+                    html.Fieldset(
+                        [
+                            html.Legend("Compare by", className="smq-filter-label"),
+                            dbc.RadioItems(
+                                id=Ids.BY,
+                                options=[
+                                    {"label": "Evaluation group", "value": "group"},
+                                    {"label": "Trust type", "value": "type"},
+                                ],
+                                value=filters.extra("by", "group"),
+                                inline=True,
+                            ),
+                        ],
+                        className="smq-choice",
+                    ),
+                    _graph(Ids.RATES, "uptake-rates"),
+                ],
+            ),
+            card(
+                "Uptake matrix",
+                dag.AgGrid(
+                    id=Ids.GRID,
+                    columnDefs=uptake_columns(),
+                    rowData=[],
+                    className="smq-aggrid",
+                    defaultColDef={"sortable": True, "resizable": True},
+                    dashGridOptions={"domLayout": "normal", "tooltipShowDelay": 300},
+                    style={"height": "520px"},
+                    csvExportParams={"fileName": "smq-monitor-uptake-matrix.csv"},
+                ),
+            ),
+            html.Div(
+                [
+                    card("Improvement Directors", _graph(Ids.DIRECTORS, "improvement-directors")),
+                    card("Central funding", _graph(Ids.FUNDING, "central-funding")),
+                ],
+                className="smq-grid-2",
+            ),
+            card(
+                "Who buddied with whom",
+                dag.AgGrid(
+                    id=Ids.BUDDIES,
+                    columnDefs=BUDDY_COLUMNS,
+                    rowData=[],
+                    className="smq-aggrid",
+                    defaultColDef={"sortable": True, "resizable": True, "filter": True},
+                    dashGridOptions={
+                        "localeText": {"noRowsToShow": "No buddying recorded for the filtered trusts."}
+                    },
+                    style={"height": "360px"},
+                    csvExportParams={"fileName": "smq-monitor-buddying.csv"},
+                ),
+            ),
         ]
     )
 

@@ -30,7 +30,9 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], query: str = ""
     token = csrf_token() if has_request_context() else ""
     message = None
     if error:
-        message = dbc.Alert("That user name and password do not match an account.", color="danger", id="login-error")
+        message = dbc.Alert(
+            "That user name and password do not match an account.", color="danger", id="login-error"
+        )
     signed_in = None
     if viewer.username:
         signed_in = html.P([f"You are signed in as {viewer.username}. ", html.A("Sign out", href="/logout")])
@@ -48,9 +50,23 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], query: str = ""
             html.Form(
                 [
                     dbc.Label("User name", html_for=Ids.USERNAME),
-                    dbc.Input(id=Ids.USERNAME, name="username", type="text", autoComplete="username", required=True, className="mb-3"),
+                    dbc.Input(
+                        id=Ids.USERNAME,
+                        name="username",
+                        type="text",
+                        autoComplete="username",
+                        required=True,
+                        className="mb-3",
+                    ),
                     dbc.Label("Password", html_for=Ids.PASSWORD),
-                    dbc.Input(id=Ids.PASSWORD, name="password", type="password", autoComplete="current-password", required=True, className="mb-3"),
+                    dbc.Input(
+                        id=Ids.PASSWORD,
+                        name="password",
+                        type="password",
+                        autoComplete="current-password",
+                        required=True,
+                        className="mb-3",
+                    ),
                     dbc.Input(type="hidden", name="csrf_token", value=token, id="login-csrf"),
                     dbc.Input(type="hidden", name="next", value=next_url, id="login-next"),
                     html.Button("Sign in", id=Ids.SUBMIT, type="submit", className="btn btn-primary"),

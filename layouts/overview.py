@@ -27,9 +27,10 @@ class Ids:
     PACK_STATUS = "overview-pack-status"
 
 
-
 def _graph(graph_id: str, filename: str) -> dcc.Loading:
-    return dcc.Loading(dcc.Graph(id=graph_id, config=theme.graph_config(filename), className="smq-graph"), delay_show=300)
+    return dcc.Loading(
+        dcc.Graph(id=graph_id, config=theme.graph_config(filename), className="smq-graph"), delay_show=300
+    )
 
 
 def findings_pack() -> html.Div:
@@ -37,13 +38,18 @@ def findings_pack() -> html.Div:
     return html.Div(
         [
             html.Button(
-                [html.I(className="bi bi-file-earmark-richtext", **{"aria-hidden": "true"}), " Make findings pack"],
+                [
+                    html.I(className="bi bi-file-earmark-richtext", **{"aria-hidden": "true"}),
+                    " Make findings pack",
+                ],
                 id=Ids.PACK_BUTTON,
                 className="btn btn-primary btn-sm",
                 type="button",
                 title="A self-contained HTML report of this view, for printing or sharing",
             ),
-            html.Div(id=Ids.PACK_STATUS, className="ov-pack-status", role="status", **{"aria-live": "polite"}),
+            html.Div(
+                id=Ids.PACK_STATUS, className="ov-pack-status", role="status", **{"aria-live": "polite"}
+            ),
             dcc.Store(id=Ids.PACK_JOB),
             dcc.Interval(id=Ids.PACK_TIMER, interval=PACK_POLL_MS, disabled=True),
         ],

@@ -90,5 +90,7 @@ def _ensure_loaded() -> None:
     )
 
 
-def render(page: Page, filters: Filters, viewer: Viewer, notices: list[str], query: str, kwargs: dict) -> html.Div:
+def render(
+    page: Page, filters: Filters, viewer: Viewer, notices: list[str], query: str, kwargs: dict
+) -> html.Div:
     return page.layout(filters=filters, viewer=viewer, notices=notices, query=query, **kwargs)

@@ -8,4 +8,6 @@ from layouts.components import empty_state, page_header
 
 
 def layout(title: str, lede: str) -> html.Div:
-    return html.Div([page_header(title, lede), empty_state("This view is being built.", "Use the downloads meanwhile.")])
+    return html.Div(
+        [page_header(title, lede), empty_state("This view is being built.", "Use the downloads meanwhile.")]
+    )

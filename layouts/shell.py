@@ -36,7 +36,12 @@ def header(viewer: Viewer) -> html.Header:
     if viewer.username:
         user = html.Div(
             [
-                html.Span([html.I(className="bi bi-person-circle", **{"aria-hidden": "true"}), f" {viewer.username}"]),
+                html.Span(
+                    [
+                        html.I(className="bi bi-person-circle", **{"aria-hidden": "true"}),
+                        f" {viewer.username}",
+                    ]
+                ),
                 html.Span(ROLE_LABELS.get(viewer.role, viewer.role), className="smq-role badge"),
                 html.A("Sign out", href="/logout", className="smq-signout"),
             ],
@@ -47,13 +52,22 @@ def header(viewer: Viewer) -> html.Header:
         user = html.Div(
             [
                 html.Span(ROLE_LABELS["public"], className="smq-role badge"),
-                html.A([html.I(className="bi bi-box-arrow-in-right", **{"aria-hidden": "true"}), " Sign in"], href="/login", className="smq-signin"),
+                html.A(
+                    [html.I(className="bi bi-box-arrow-in-right", **{"aria-hidden": "true"}), " Sign in"],
+                    href="/login",
+                    className="smq-signin",
+                ),
             ],
             className="smq-user",
             id="smq-user",
         )
     links = [
-        dcc.Link(page.title if page.path != "/" else "Overview", href=page.path, className="smq-nav-link", id=f"nav-{page.path.strip('/') or 'overview'}")
+        dcc.Link(
+            page.title if page.path != "/" else "Overview",
+            href=page.path,
+            className="smq-nav-link",
+            id=f"nav-{page.path.strip('/') or 'overview'}",
+        )
         for page in nav_pages()
     ]
     return html.Header(
@@ -62,9 +76,15 @@ def header(viewer: Viewer) -> html.Header:
             html.Div(
                 [
                     dcc.Link(
-                        [html.Span("smq-monitor", className="smq-wordmark"),
-                         html.Span("Special Measures for Quality and Challenged Providers", className="smq-tagline")],
-                        href="/", className="smq-brand",
+                        [
+                            html.Span("smq-monitor", className="smq-wordmark"),
+                            html.Span(
+                                "Special Measures for Quality and Challenged Providers",
+                                className="smq-tagline",
+                            ),
+                        ],
+                        href="/",
+                        className="smq-brand",
                     ),
                     user,
                 ],
@@ -109,20 +129,70 @@ def public_notice(viewer: Viewer) -> html.Div | None:
 
 def filter_bar(viewer: Viewer, regions: list[str], trusts: list[dict]) -> html.Section:
     def field(label: str, component, width: str = "") -> html.Div:
-        return html.Div([html.Label(label, htmlFor=component.id, className="smq-filter-label"), component], className=f"smq-filter {width}")
+        return html.Div(
+            [html.Label(label, htmlFor=component.id, className="smq-filter-label"), component],
+            className=f"smq-filter {width}",
+        )
 
     return html.Section(
         [
             html.H2("Filters", className="visually-hidden"),
-            field("Trust type", dcc.Dropdown(id=Filter.TYPE, options=_options(TYPE_LABELS, TRUST_TYPES), multi=True, placeholder="All types")),
-            field("Evaluation group", dcc.Dropdown(id=Filter.GROUP, options=group_options(viewer), multi=True, placeholder="All groups")),
-            field("Region", dcc.Dropdown(id=Filter.REGION, options=[{"label": r, "value": r} for r in regions], multi=True, placeholder="All regions")),
-            field("Regime", dcc.Dropdown(id=Filter.REGIME, options=regime_options(viewer), multi=True, placeholder="Any")),
-            field("From", dcc.Input(id=Filter.FROM, type="date", debounce=True, className="form-control form-control-sm")),
-            field("To", dcc.Input(id=Filter.TO, type="date", debounce=True, className="form-control form-control-sm")),
-            field("Trust", dcc.Dropdown(id=Filter.TRUST, options=trusts, placeholder="Search trusts by name or code", searchable=True, clearable=True), "smq-filter-wide"),
+            field(
+                "Trust type",
+                dcc.Dropdown(
+                    id=Filter.TYPE,
+                    options=_options(TYPE_LABELS, TRUST_TYPES),
+                    multi=True,
+                    placeholder="All types",
+                ),
+            ),
+            field(
+                "Evaluation group",
+                dcc.Dropdown(
+                    id=Filter.GROUP, options=group_options(viewer), multi=True, placeholder="All groups"
+                ),
+            ),
+            field(
+                "Region",
+                dcc.Dropdown(
+                    id=Filter.REGION,
+                    options=[{"label": r, "value": r} for r in regions],
+                    multi=True,
+                    placeholder="All regions",
+                ),
+            ),
+            field(
+                "Regime",
+                dcc.Dropdown(id=Filter.REGIME, options=regime_options(viewer), multi=True, placeholder="Any"),
+            ),
+            field(
+                "From",
+                dcc.Input(
+                    id=Filter.FROM, type="date", debounce=True, className="form-control form-control-sm"
+                ),
+            ),
+            field(
+                "To",
+                dcc.Input(id=Filter.TO, type="date", debounce=True, className="form-control form-control-sm"),
+            ),
+            field(
+                "Trust",
+                dcc.Dropdown(
+                    id=Filter.TRUST,
+                    options=trusts,
+                    placeholder="Search trusts by name or code",
+                    searchable=True,
+                    clearable=True,
+                ),
+                "smq-filter-wide",
+            ),
             html.Div(
-                html.Button([html.I(className="bi bi-x-circle", **{"aria-hidden": "true"}), " Clear"], id=Shell.FILTER_RESET, className="btn btn-link btn-sm", type="button"),
+                html.Button(
+                    [html.I(className="bi bi-x-circle", **{"aria-hidden": "true"}), " Clear"],
+                    id=Shell.FILTER_RESET,
+                    className="btn btn-link btn-sm",
+                    type="button",
+                ),
                 className="smq-filter smq-filter-actions",
             ),
         ],
@@ -141,7 +211,9 @@ def footer(info: dict) -> html.Footer:
     if info.get("licence"):
         parts.append(html.Span(f" · {info['licence']}"))
     parts.append(html.Span([" · ", html.A("Data and methods", href="/data")]))
-    return html.Footer(parts, className="smq-footer", id="smq-footer", **{"data-chart-source": chart_source(info)})
+    return html.Footer(
+        parts, className="smq-footer", id="smq-footer", **{"data-chart-source": chart_source(info)}
+    )
 
 
 def chart_source(info: dict) -> str:
@@ -177,9 +249,12 @@ def layout() -> html.Div:
             header(viewer),
             html.Div(
                 dbc.Alert(
-                    [html.I(className="bi bi-database-x", **{"aria-hidden": "true"}),
-                     " The database is not answering. Figures may be missing; the page recovers by itself when it returns."],
-                    color="danger", className="smq-outage-banner mb-0",
+                    [
+                        html.I(className="bi bi-database-x", **{"aria-hidden": "true"}),
+                        " The database is not answering. Figures may be missing; the page recovers by itself when it returns.",
+                    ],
+                    color="danger",
+                    className="smq-outage-banner mb-0",
                 ),
                 id=Shell.OUTAGE,
                 hidden=not outage,
@@ -192,7 +267,12 @@ def layout() -> html.Div:
                     html.Div(id=Shell.NOTICES, className="smq-notices", **{"aria-live": "polite"}),
                     html.Div(filter_bar(viewer, regions, trust_options), id="filter-bar-wrap"),
                     html.Main(
-                        dcc.Loading(html.Div(id=Shell.PAGE), delay_show=400, type="default", parent_className="smq-page-loading"),
+                        dcc.Loading(
+                            html.Div(id=Shell.PAGE),
+                            delay_show=400,
+                            type="default",
+                            parent_className="smq-page-loading",
+                        ),
                         id="main",
                         tabIndex="-1",
                     ),

@@ -14,7 +14,11 @@ from layouts.components import card, download_link, page_header
 from layouts.pages import Page, register
 
 TITLE = "Performance trajectories"
-COMPARE_LABELS = {"none": "All filtered trusts together", "group": "By evaluation group", "type": "By trust type"}
+COMPARE_LABELS = {
+    "none": "All filtered trusts together",
+    "group": "By evaluation group",
+    "type": "By trust type",
+}
 BREAK_LABELS = {"none": "No break", "smq_entry": "SMQ entry", "smq_exit": "SMQ exit", "cp_entry": "CP entry"}
 
 
@@ -37,8 +41,11 @@ def metric_options(types: tuple[str, ...]) -> list[dict]:
     order = {d: i for i, d in enumerate(METRIC_DOMAIN_LABELS)}
     frame = frame.assign(_o=frame["domain"].map(order).fillna(99)).sort_values(["_o", "name"])
     return [
-        {"label": f"{METRIC_DOMAIN_LABELS.get(row.domain, 'Other')} · {row.name}", "value": row.metric_id,
-         "unit": row.unit}
+        {
+            "label": f"{METRIC_DOMAIN_LABELS.get(row.domain, 'Other')} · {row.name}",
+            "value": row.metric_id,
+            "unit": row.unit,
+        }
         for row in frame.itertuples(index=False)
     ]
 
@@ -63,8 +70,15 @@ def default_metric(filters: Filters, options: list[dict]) -> str | None:
 
 def _choice(title: str, component_id: str, options: dict[str, str], value: str) -> html.Fieldset:
     return html.Fieldset(
-        [html.Legend(title, className="smq-filter-label"),
-         dbc.RadioItems(id=component_id, options=[{"label": v, "value": k} for k, v in options.items()], value=value, inline=True)],
+        [
+            html.Legend(title, className="smq-filter-label"),
+            dbc.RadioItems(
+                id=component_id,
+                options=[{"label": v, "value": k} for k, v in options.items()],
+                value=value,
+                inline=True,
+            ),
+        ],
         className="smq-choice",
     )
 
@@ -84,22 +98,45 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], **_: str) -> ht
             ),
             html.Div(
                 [
-                    html.Div([html.Label("Metric", htmlFor=Ids.METRIC, className="smq-filter-label"),
-                              dcc.Dropdown(id=Ids.METRIC, options=[{"label": o["label"], "value": o["value"]} for o in options], value=default_metric(filters, options), clearable=False)],
-                             className="smq-filter smq-filter-wide"),
-                    _choice("Time axis", Ids.ALIGN, aligns, filters.align if filters.align in aligns else "calendar"),
+                    html.Div(
+                        [
+                            html.Label("Metric", htmlFor=Ids.METRIC, className="smq-filter-label"),
+                            dcc.Dropdown(
+                                id=Ids.METRIC,
+                                options=[{"label": o["label"], "value": o["value"]} for o in options],
+                                value=default_metric(filters, options),
+                                clearable=False,
+                            ),
+                        ],
+                        className="smq-filter smq-filter-wide",
+                    ),
+                    _choice(
+                        "Time axis",
+                        Ids.ALIGN,
+                        aligns,
+                        filters.align if filters.align in aligns else "calendar",
+                    ),
                     _choice("Compare", Ids.COMPARE, COMPARE_LABELS, filters.extra("compare", "none")),
                 ],
                 className="smq-filterbar smq-page-controls",
             ),
-            card("Trajectory", [dcc.Loading(dcc.Graph(id=Ids.CHART, config=theme.graph_config("trajectory")), delay_show=300),
-                                html.P(id=Ids.NOTE, className="smq-muted smq-small")]),
+            card(
+                "Trajectory",
+                [
+                    dcc.Loading(
+                        dcc.Graph(id=Ids.CHART, config=theme.graph_config("trajectory")), delay_show=300
+                    ),
+                    html.P(id=Ids.NOTE, className="smq-muted smq-small"),
+                ],
+            ),
             html.Section(
                 [
                     html.H2("Statistical process control for the selected trust", className="smq-card-title"),
                     _choice("Recalculate limits from", Ids.BREAK, breaks, filters.extra("spc_break", "none")),
                     html.Div(id=Ids.SPC_SUMMARY, className="smq-spc-summary"),
-                    dcc.Loading(dcc.Graph(id=Ids.SPC, config=theme.graph_config("spc-chart")), delay_show=300),
+                    dcc.Loading(
+                        dcc.Graph(id=Ids.SPC, config=theme.graph_config("spc-chart")), delay_show=300
+                    ),
                 ],
                 className="smq-card",
                 id=Ids.SPC_CARD,

@@ -28,11 +28,19 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], code: str = "",
         [
             dcc.Store(id=Ids.CODE, data=code.upper()[:16]),
             dcc.Loading(html.Div(id=Ids.HEADER), delay_show=300),
-            card("Regime timeline", dcc.Loading(dcc.Graph(id=Ids.REGIME, config=theme.graph_config(f"regime-timeline-{code}")))),
+            card(
+                "Regime timeline",
+                dcc.Loading(dcc.Graph(id=Ids.REGIME, config=theme.graph_config(f"regime-timeline-{code}"))),
+            ),
             card("Progress indicators", dcc.Loading(html.Div(id=Ids.INDICATORS))),
             card("CQC ratings by domain", dcc.Loading(html.Div(id=Ids.RATINGS))),
-            html.Div([card("Interventions", dcc.Loading(html.Div(id=Ids.INTERVENTIONS))),
-                      card("Costs", dcc.Loading(html.Div(id=Ids.COSTS)))], className="smq-grid-2"),
+            html.Div(
+                [
+                    card("Interventions", dcc.Loading(html.Div(id=Ids.INTERVENTIONS))),
+                    card("Costs", dcc.Loading(html.Div(id=Ids.COSTS))),
+                ],
+                className="smq-grid-2",
+            ),
         ]
     )
 

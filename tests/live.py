@@ -66,16 +66,39 @@ def start_gunicorn(env: dict, folder: Path, workers: int = 2) -> tuple[subproces
     port = free_port()
     log = (folder / "gunicorn.log").open("ab")
     process = subprocess.Popen(
-        [str(BIN / "gunicorn"), "app:server", "--no-control-socket", "-b", f"127.0.0.1:{port}",
-         "-w", str(workers), "--threads", "4", "--worker-class", "gthread", "--timeout", "120",
-         "--access-logfile", "-", "--error-logfile", "-", "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            str(BIN / "gunicorn"),
+            "app:server",
+            "--no-control-socket",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            str(workers),
+            "--threads",
+            "4",
+            "--worker-class",
+            "gthread",
+            "--timeout",
+            "120",
+            "--access-logfile",
+            "-",
+            "--error-logfile",
+            "-",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited: {(folder / 'gunicorn.log').read_text(errors='replace')[-3000:]}")
+            raise RuntimeError(
+                f"gunicorn exited: {(folder / 'gunicorn.log').read_text(errors='replace')[-3000:]}"
+            )
         try:
             if requests.get(url + "/healthz", timeout=2).status_code == 200:
                 return process, url
@@ -118,7 +141,9 @@ def app_server(tmp_path_factory) -> AppServer:
     with engine.connect() as conn:
         director = tuple(
             conn.scalars(
-                text("SELECT DISTINCT trust_code FROM regime_episodes WHERE regime='cp' ORDER BY trust_code LIMIT 2")
+                text(
+                    "SELECT DISTINCT trust_code FROM regime_episodes WHERE regime='cp' ORDER BY trust_code LIMIT 2"
+                )
             )
         )
     engine.dispose()
@@ -179,7 +204,9 @@ IGNORED_CONSOLE = (re.compile(r"Failed to load resource: the server responded wi
 @pytest.fixture
 def page(browser, app_server, request):
     """A fresh browser context; the test fails if the page logs a console error."""
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, base_url=app_server.url, bypass_csp=False)
+    context = browser.new_context(
+        viewport={"width": 1440, "height": 900}, base_url=app_server.url, bypass_csp=False
+    )
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)

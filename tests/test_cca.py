@@ -12,12 +12,22 @@ from dashboard import cca
 def test_metric_change_compares_the_year_before_entry_with_the_latest_year():
     trusts = pd.DataFrame({"trust_code": ["A", "B"], "first_smq_entry": pd.to_datetime(["2015-01-01", None])})
     months = pd.date_range("2013-01-01", "2019-12-01", freq="MS")
-    values = pd.DataFrame({"trust_code": "A", "period_start": months, "value": [80.0 if m < pd.Timestamp("2015-01-01") else 90.0 for m in months]})
-    out = cca.metric_change(values, trusts, higher_is_better=True, as_of=date(2019, 12, 31)).set_index("trust_code")
+    values = pd.DataFrame(
+        {
+            "trust_code": "A",
+            "period_start": months,
+            "value": [80.0 if m < pd.Timestamp("2015-01-01") else 90.0 for m in months],
+        }
+    )
+    out = cca.metric_change(values, trusts, higher_is_better=True, as_of=date(2019, 12, 31)).set_index(
+        "trust_code"
+    )
     assert list(out.index) == ["A"]
     assert out.loc["A", "before"] == 80 and out.loc["A", "latest"] == 90
     assert out.loc["A", "direction"] == "improved"
-    lower = cca.metric_change(values, trusts, higher_is_better=False, as_of=date(2019, 12, 31)).set_index("trust_code")
+    lower = cca.metric_change(values, trusts, higher_is_better=False, as_of=date(2019, 12, 31)).set_index(
+        "trust_code"
+    )
     assert lower.loc["A", "direction"] == "worsened"
 
 
@@ -28,16 +38,27 @@ def test_little_change_and_missing_windows():
 
 
 def test_funding_is_classified_by_its_date():
-    episodes = pd.DataFrame({
-        "trust_code": ["A", "A"], "regime": ["smq", "cp"],
-        "start_date": pd.to_datetime(["2015-01-01", "2013-01-01"]), "end_date": pd.to_datetime(["2016-06-30", "2013-12-31"]),
-    })
-    funding = pd.DataFrame({"trust_code": ["A"] * 4, "start_date": pd.to_datetime(["2015-02-01", "2016-07-15", "2013-06-01", "2018-01-01"])})
+    episodes = pd.DataFrame(
+        {
+            "trust_code": ["A", "A"],
+            "regime": ["smq", "cp"],
+            "start_date": pd.to_datetime(["2015-01-01", "2013-01-01"]),
+            "end_date": pd.to_datetime(["2016-06-30", "2013-12-31"]),
+        }
+    )
+    funding = pd.DataFrame(
+        {
+            "trust_code": ["A"] * 4,
+            "start_date": pd.to_datetime(["2015-02-01", "2016-07-15", "2013-06-01", "2018-01-01"]),
+        }
+    )
     assert list(cca.classify_funding(funding, episodes)) == ["smq_entry", "smq_exit", "cp", "other"]
 
 
 def test_group_summary_gives_median_and_range():
     table = pd.DataFrame({"evaluation_group": ["x", "x", "y"], "total_cost_gbp": [100.0, 300.0, 50.0]})
     out = cca.group_summary(table, {"total_cost_gbp": "Total cost £"}).set_index("evaluation_group")
-    assert out.loc["x", "Total cost £ (median)"] == 200 and out.loc["x", "Total cost £ (range)"] == "100 – 300"
+    assert (
+        out.loc["x", "Total cost £ (median)"] == 200 and out.loc["x", "Total cost £ (range)"] == "100 – 300"
+    )
     assert out.loc["y", "trusts"] == 1

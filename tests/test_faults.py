@@ -49,7 +49,9 @@ def test_database_outage_shows_503_and_recovers_without_restart(tmp_path):
         proxy = TcpProxy(port)
         proxied = make_url(real_url).set(port=proxy.port).render_as_string(hide_password=False)
         env = server_env(tmp_path, proxied)
-        _run([str(BIN / "smq-monitor"), "import", str(datasets.write(tmp_path / "csv", datasets.mini()))], env)
+        _run(
+            [str(BIN / "smq-monitor"), "import", str(datasets.write(tmp_path / "csv", datasets.mini()))], env
+        )
         process, url = start_gunicorn(env, tmp_path, workers=2)
         try:
             assert requests.get(url + "/download/trusts.csv").status_code == 200
@@ -62,11 +64,16 @@ def test_database_outage_shows_503_and_recovers_without_restart(tmp_path):
             # Something not cached yet cannot be answered (a cached answer may still be served);
             # each try asks a new question, so no cache can answer it.
             tries = iter(range(1, 200))
-            assert wait_for(lambda: status(f"{url}/download/ratings.csv?from=2000-01-{next(tries) % 28 + 1:02d}") == 503, timeout=20)
+            assert wait_for(
+                lambda: status(f"{url}/download/ratings.csv?from=2000-01-{next(tries) % 28 + 1:02d}") == 503,
+                timeout=20,
+            )
             download = requests.get(url + "/download/ratings.csv?type=community&to=2030-01-01", timeout=10)
             assert download.status_code == 503 and "not answering" in download.text
             proxy.restore()
-            assert wait_for(lambda: status(url + "/healthz") == 200, timeout=30), "no recovery without restart"
+            assert wait_for(lambda: status(url + "/healthz") == 200, timeout=30), (
+                "no recovery without restart"
+            )
             assert wait_for(lambda: status(url + "/download/trusts.csv") == 200, timeout=30)
             assert "RAA" in requests.get(url + "/download/trusts.csv").text
         finally:
@@ -120,7 +127,9 @@ def test_a_worker_killed_under_load_fails_no_more_than_the_requests_in_flight(tm
         for t in threads:
             t.start()
         time.sleep(3)
-        children = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True).stdout.split()
+        children = subprocess.run(
+            ["pgrep", "-P", str(process.pid)], capture_output=True, text=True
+        ).stdout.split()
         assert children, "no gunicorn workers found"
         os.kill(int(children[0]), signal.SIGKILL)
         for t in threads:
@@ -134,8 +143,11 @@ def test_a_worker_killed_under_load_fails_no_more_than_the_requests_in_flight(tm
 
 
 def big_dataset(folder: Path, trusts: int = 800, months: int = 150) -> Path:
-    files = {"trusts.csv": "trust_code,trust_name,trust_type\n" + "".join(f"Z{i:03d},Trust {i},acute\n" for i in range(trusts)),
-             "metrics.csv": "metric_id,name,unit,higher_is_better\nm1,M1,percent,true\nm2,M2,percent,false\n"}
+    files = {
+        "trusts.csv": "trust_code,trust_name,trust_type\n"
+        + "".join(f"Z{i:03d},Trust {i},acute\n" for i in range(trusts)),
+        "metrics.csv": "metric_id,name,unit,higher_is_better\nm1,M1,percent,true\nm2,M2,percent,false\n",
+    }
     lines = ["trust_code,metric_id,period_start,value"]
     for i in range(trusts):
         for metric in ("m1", "m2"):
@@ -151,11 +163,15 @@ def writing_started(url: str, monitor) -> bool:
         wal = Path(make_url(url).database + "-wal")
         return wal.exists() and wal.stat().st_size > 256 * 1024
     with monitor.connect() as conn:
-        return bool(conn.execute(
-            text("SELECT count(*) FROM pg_stat_activity WHERE datname = :d AND state = 'active' "
-                 "AND (query ILIKE 'COPY%' OR query ILIKE 'INSERT%')"),
-            {"d": make_url(url).database},
-        ).scalar())
+        return bool(
+            conn.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = :d AND state = 'active' "
+                    "AND (query ILIKE 'COPY%' OR query ILIKE 'INSERT%')"
+                ),
+                {"d": make_url(url).database},
+            ).scalar()
+        )
 
 
 @pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -173,14 +189,26 @@ def test_an_import_killed_half_way_leaves_the_database_as_it_was(tmp_path, backe
 
         def counts() -> dict:
             with engine.connect() as conn:
-                return {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in ("trusts", "metrics", "metric_values")}
+                return {
+                    t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar()
+                    for t in ("trusts", "metrics", "metric_values")
+                }
 
         before = counts()
         engine.dispose()
         for attempt in range(3):
-            importer = subprocess.Popen([cli, "import", str(folder)], env=env, cwd=ROOT,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            caught = wait_for(lambda p=importer: p.poll() is not None or writing_started(url, monitor), timeout=120, step=0.02)
+            importer = subprocess.Popen(
+                [cli, "import", str(folder)],
+                env=env,
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            caught = wait_for(
+                lambda p=importer: p.poll() is not None or writing_started(url, monitor),
+                timeout=120,
+                step=0.02,
+            )
             assert caught and importer.poll() is None, "the import finished before it was seen writing"
             time.sleep(0.05 * attempt)  # a little further into the writes each time
             importer.send_signal(signal.SIGKILL)

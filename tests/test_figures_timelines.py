@@ -309,4 +309,7 @@ def test_table_rows_link_every_trust_and_hide_cp_columns_from_the_public(table):
 def test_a_trust_link_escapes_markdown_in_the_name():
     from dashboard.labels import trust_link_markdown
 
-    assert trust_link_markdown("ZZZ", "St. Mary's [Acute] *Trust*") == "[St\\. Mary's \\[Acute\\] \\*Trust\\*](/trust/ZZZ)"
+    assert (
+        trust_link_markdown("ZZZ", "St. Mary's [Acute] *Trust*")
+        == "[St\\. Mary's \\[Acute\\] \\*Trust\\*](/trust/ZZZ)"
+    )

@@ -6,7 +6,9 @@ from datetime import date
 
 from data_access.filters import Filters, KnownValues
 
-KNOWN = KnownValues(regions=frozenset({"London", "North West"}), trusts=frozenset({"RAA"}), metrics=frozenset({"ae_4hr"}))
+KNOWN = KnownValues(
+    regions=frozenset({"London", "North West"}), trusts=frozenset({"RAA"}), metrics=frozenset({"ae_4hr"})
+)
 
 
 def test_round_trip():

@@ -36,7 +36,9 @@ def test_two_smq_entries_are_prolonged_even_if_short():
     )
 
 
-@pytest.mark.parametrize(("end", "expected"), [("2016-01-01", "prolonged_poor_performer"), ("2015-12-31", "other_smq")])
+@pytest.mark.parametrize(
+    ("end", "expected"), [("2016-01-01", "prolonged_poor_performer"), ("2015-12-31", "other_smq")]
+)
 def test_730_days_is_the_boundary(end, expected):
     # 2014-01-01 to 2016-01-01 is exactly 730 days.
     assert group_of([("smq", "2014-01-01", end)]) == expected
@@ -59,9 +61,9 @@ def test_clear_improver_needs_a_better_latest_rating_than_before_exit():
 
 
 def test_still_in_smq_is_not_an_improver():
-    assert group_of([("smq", "2018-06-01", None)], [("2018-01-01", "inadequate"), ("2019-01-01", "good")]) == (
-        "other_smq"
-    )
+    assert group_of(
+        [("smq", "2018-06-01", None)], [("2018-01-01", "inadequate"), ("2019-01-01", "good")]
+    ) == ("other_smq")
 
 
 def test_cp_before_smq_and_cp_only():
@@ -76,10 +78,13 @@ def test_first_matching_rule_wins():
         "prolonged_poor_performer"
     )
     # CP then SMQ with a clear improvement: clear_improver beats cp_to_smq.
-    assert group_of(
-        [("cp", "2013-01-01", "2013-06-30"), ("smq", "2013-07-01", "2014-06-30")],
-        [("2013-05-01", "inadequate"), ("2015-01-01", "good")],
-    ) == "clear_improver"
+    assert (
+        group_of(
+            [("cp", "2013-01-01", "2013-06-30"), ("smq", "2013-07-01", "2014-06-30")],
+            [("2013-05-01", "inadequate"), ("2015-01-01", "good")],
+        )
+        == "clear_improver"
+    )
 
 
 def test_override_from_trusts_csv_wins():

@@ -17,7 +17,11 @@ def session_for(app_server, role: str | None) -> requests.Session:
     session = requests.Session()
     if role:
         username, password = app_server.users[role]
-        response = session.post(app_server.url + "/login", data={"username": username, "password": password}, allow_redirects=False)
+        response = session.post(
+            app_server.url + "/login",
+            data={"username": username, "password": password},
+            allow_redirects=False,
+        )
         assert response.status_code == 303 and response.headers["Location"] == "/"
     return session
 
@@ -46,12 +50,39 @@ CONTRACT_COLUMNS = {
     "episodes": ["trust_code", "regime", "start_date", "end_date", "days"],
     "ratings": ["trust_code", "publication_date", "domain", "rating"],
     "trajectories": ["trust_code", "metric_id", "period_start", "value", "months_from_event"],
-    "uptake": ["trust_code", "evaluation_group", "improvement_director", "buddying", "central_funding",
-               "leadership_change", "deep_dive", "oversight_group", "other"],
-    "costs": ["trust_code", "evaluation_group", "total_cost_gbp", "smq_days", "exited_smq", "re_entered_smq",
-              "rating_at_smq_entry", "latest_rating"] + [f"cost_{c}_gbp" for c in (
-                  "improvement_director", "buddying", "central_funding", "consultancy", "reporting_burden",
-                  "leadership_recruitment", "other")],
+    "uptake": [
+        "trust_code",
+        "evaluation_group",
+        "improvement_director",
+        "buddying",
+        "central_funding",
+        "leadership_change",
+        "deep_dive",
+        "oversight_group",
+        "other",
+    ],
+    "costs": [
+        "trust_code",
+        "evaluation_group",
+        "total_cost_gbp",
+        "smq_days",
+        "exited_smq",
+        "re_entered_smq",
+        "rating_at_smq_entry",
+        "latest_rating",
+    ]
+    + [
+        f"cost_{c}_gbp"
+        for c in (
+            "improvement_director",
+            "buddying",
+            "central_funding",
+            "consultancy",
+            "reporting_burden",
+            "leadership_recruitment",
+            "other",
+        )
+    ],
 }
 
 

@@ -24,7 +24,14 @@ def test_import_loads_every_file(mini_db):
     assert counts["regime_episodes"] == 9
     assert counts["metric_values"] == 4 * 12 + 7 * 12 - 1
     with mini_db.connect() as conn:
-        assert conn.execute(text("SELECT rating FROM cqc_ratings WHERE trust_code='RBB' AND publication_date='2016-03-01'")).scalar() == "requires_improvement"
+        assert (
+            conn.execute(
+                text(
+                    "SELECT rating FROM cqc_ratings WHERE trust_code='RBB' AND publication_date='2016-03-01'"
+                )
+            ).scalar()
+            == "requires_improvement"
+        )
 
 
 def test_reimport_changes_nothing(mini_db, mini_dir, tmp_path):
@@ -59,23 +66,67 @@ def test_upsert_updates_a_changed_value(mini_db, mini_dir, tmp_path):
     importer.import_directory(datasets.write(tmp_path / "changed", changed), mini_db)
     with mini_db.connect() as conn:
         value = conn.execute(
-            text("SELECT value FROM metric_values WHERE trust_code='RAA' AND metric_id='ae_4hr' AND period_start='2015-01-01'")
+            text(
+                "SELECT value FROM metric_values WHERE trust_code='RAA' AND metric_id='ae_4hr' AND period_start='2015-01-01'"
+            )
         ).scalar()
     assert value == 12.5
     assert rows(mini_db)["metric_values"] == 4 * 12 + 7 * 12 - 1
 
 
 BAD_CASES = {
-    "unknown code": ("trusts.csv", datasets.TRUSTS.replace("RFF,Fernhallow Ambulance Service NHS Trust,ambulance", "RFF,Fernhallow,hospice"), "trusts.csv:7: trust_type: unknown code 'hospice'"),
-    "unknown trust": ("regime_episodes.csv", datasets.EPISODES + "RZZ,smq,2019-01-01,,\n", "regime_episodes.csv:11: trust_code: unknown trust 'RZZ'"),
-    "end before start": ("regime_episodes.csv", datasets.EPISODES.replace("REE,smq,2018-01-01,,", "REE,smq,2018-01-01,2017-01-01,"), "regime_episodes.csv:7: end_date: '2017-01-01' is before start_date"),
-    "overlap": ("regime_episodes.csv", datasets.EPISODES + "RAA,smq,2016-06-30,2017-01-01,\n", "regime_episodes.csv:11: start_date: smq episode of RAA overlaps the episode at line 2"),
-    "not a number": ("metric_values.csv", "trust_code,metric_id,period_start,value\nRAA,ae_4hr,2015-01-01,abc\n", "metric_values.csv:2: value: 'abc' is not a number"),
-    "bad date": ("cqc_ratings.csv", datasets.RATINGS + "RFF,2016-13-01,safe,good\n", "cqc_ratings.csv:16: publication_date: '2016-13-01' is not a date (YYYY-MM-DD or DD/MM/YYYY)"),
-    "duplicate key": ("cqc_ratings.csv", datasets.RATINGS + "RAA,01/12/2013,overall,good\n", "cqc_ratings.csv:16: trust_code,publication_date,domain: duplicate key (same as line 2)"),
-    "missing column": ("costs.csv", "trust_code,category,period_start,amount_gbp\nRAA,other,2015-01-01,5\n", "costs.csv:1: payer: required column is missing from the header"),
-    "unknown metric": ("metric_values.csv", "trust_code,metric_id,period_start,value\nRAA,nope,2015-01-01,1\n", "metric_values.csv:2: metric_id: unknown metric 'nope'"),
-    "blank required": ("trusts.csv", datasets.TRUSTS + "RHH,,acute,London,,,\n", "trusts.csv:9: trust_name: a value is required"),
+    "unknown code": (
+        "trusts.csv",
+        datasets.TRUSTS.replace(
+            "RFF,Fernhallow Ambulance Service NHS Trust,ambulance", "RFF,Fernhallow,hospice"
+        ),
+        "trusts.csv:7: trust_type: unknown code 'hospice'",
+    ),
+    "unknown trust": (
+        "regime_episodes.csv",
+        datasets.EPISODES + "RZZ,smq,2019-01-01,,\n",
+        "regime_episodes.csv:11: trust_code: unknown trust 'RZZ'",
+    ),
+    "end before start": (
+        "regime_episodes.csv",
+        datasets.EPISODES.replace("REE,smq,2018-01-01,,", "REE,smq,2018-01-01,2017-01-01,"),
+        "regime_episodes.csv:7: end_date: '2017-01-01' is before start_date",
+    ),
+    "overlap": (
+        "regime_episodes.csv",
+        datasets.EPISODES + "RAA,smq,2016-06-30,2017-01-01,\n",
+        "regime_episodes.csv:11: start_date: smq episode of RAA overlaps the episode at line 2",
+    ),
+    "not a number": (
+        "metric_values.csv",
+        "trust_code,metric_id,period_start,value\nRAA,ae_4hr,2015-01-01,abc\n",
+        "metric_values.csv:2: value: 'abc' is not a number",
+    ),
+    "bad date": (
+        "cqc_ratings.csv",
+        datasets.RATINGS + "RFF,2016-13-01,safe,good\n",
+        "cqc_ratings.csv:16: publication_date: '2016-13-01' is not a date (YYYY-MM-DD or DD/MM/YYYY)",
+    ),
+    "duplicate key": (
+        "cqc_ratings.csv",
+        datasets.RATINGS + "RAA,01/12/2013,overall,good\n",
+        "cqc_ratings.csv:16: trust_code,publication_date,domain: duplicate key (same as line 2)",
+    ),
+    "missing column": (
+        "costs.csv",
+        "trust_code,category,period_start,amount_gbp\nRAA,other,2015-01-01,5\n",
+        "costs.csv:1: payer: required column is missing from the header",
+    ),
+    "unknown metric": (
+        "metric_values.csv",
+        "trust_code,metric_id,period_start,value\nRAA,nope,2015-01-01,1\n",
+        "metric_values.csv:2: metric_id: unknown metric 'nope'",
+    ),
+    "blank required": (
+        "trusts.csv",
+        datasets.TRUSTS + "RHH,,acute,London,,,\n",
+        "trusts.csv:9: trust_name: a value is required",
+    ),
 }
 
 
@@ -93,7 +144,9 @@ def test_bad_input_is_rejected_with_file_line_column(case, engine, tmp_path):
 
 def test_every_problem_is_listed_not_just_the_first(engine, tmp_path):
     files = dict(datasets.mini())
-    files["metric_values.csv"] = "trust_code,metric_id,period_start,value\nRAA,ae_4hr,2015-01-01,x\nRAA,ae_4hr,2015-02-30,1\nRQQ,ae_4hr,2015-03-01,1\n"
+    files["metric_values.csv"] = (
+        "trust_code,metric_id,period_start,value\nRAA,ae_4hr,2015-01-01,x\nRAA,ae_4hr,2015-02-30,1\nRQQ,ae_4hr,2015-03-01,1\n"
+    )
     files["costs.csv"] = "trust_code,category,period_start,payer,amount_gbp\nRAA,coffee,2015-01-01,nhsi,1\n"
     with pytest.raises(importer.ImportRejected) as rejected:
         importer.import_directory(datasets.write(tmp_path / "bad", files), engine)
@@ -104,10 +157,14 @@ def test_every_problem_is_listed_not_just_the_first(engine, tmp_path):
 
 def test_not_utf8_is_rejected(engine, tmp_path):
     folder = datasets.write(tmp_path / "latin", datasets.mini())
-    (folder / "trusts.csv").write_bytes(datasets.TRUSTS.replace("Alderbrook", "Ald\u00e9rbrook").encode("latin-1"))
+    (folder / "trusts.csv").write_bytes(
+        datasets.TRUSTS.replace("Alderbrook", "Ald\u00e9rbrook").encode("latin-1")
+    )
     with pytest.raises(importer.ImportRejected) as rejected:
         importer.import_directory(folder, engine)
-    assert [str(p) for p in rejected.value.problems] == ["trusts.csv:2: -: the file is not UTF-8 text (byte 0xe9)"]
+    assert [str(p) for p in rejected.value.problems] == [
+        "trusts.csv:2: -: the file is not UTF-8 text (byte 0xe9)"
+    ]
 
 
 def test_bom_and_uk_dates_and_cqc_labels_accepted(engine, tmp_path):
@@ -117,8 +174,14 @@ def test_bom_and_uk_dates_and_cqc_labels_accepted(engine, tmp_path):
     }
     importer.import_directory(datasets.write(tmp_path / "bom", files), engine)
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT trust_code, trust_type FROM trusts")).one() == ("RXX", "acute_and_community")
-        assert conn.execute(text("SELECT domain, rating FROM cqc_ratings")).one() == ("well_led", "requires_improvement")
+        assert conn.execute(text("SELECT trust_code, trust_type FROM trusts")).one() == (
+            "RXX",
+            "acute_and_community",
+        )
+        assert conn.execute(text("SELECT domain, rating FROM cqc_ratings")).one() == (
+            "well_led",
+            "requires_improvement",
+        )
 
 
 def test_trusts_csv_is_required(engine, tmp_path):
@@ -129,10 +192,15 @@ def test_trusts_csv_is_required(engine, tmp_path):
 
 
 def test_overlap_with_an_episode_already_in_the_database(mini_db, tmp_path):
-    files = {"trusts.csv": datasets.TRUSTS, "regime_episodes.csv": "trust_code,regime,start_date,end_date\nREE,smq,2019-01-01,\n"}
+    files = {
+        "trusts.csv": datasets.TRUSTS,
+        "regime_episodes.csv": "trust_code,regime,start_date,end_date\nREE,smq,2019-01-01,\n",
+    }
     with pytest.raises(importer.ImportRejected) as rejected:
         importer.import_directory(datasets.write(tmp_path / "more", files), mini_db)
-    assert "overlaps the episode at an episode already in the database" in str(rejected.value.problems[0]) or "overlaps" in str(rejected.value.problems[0])
+    assert "overlaps the episode at an episode already in the database" in str(
+        rejected.value.problems[0]
+    ) or "overlaps" in str(rejected.value.problems[0])
 
 
 def run_cli(*args: str, stdin: str = "", env_url: str) -> subprocess.CompletedProcess:
@@ -140,8 +208,13 @@ def run_cli(*args: str, stdin: str = "", env_url: str) -> subprocess.CompletedPr
 
     env = dict(os.environ, DATABASE_URL=env_url)
     return subprocess.run(
-        [sys.executable, "-m", "dashboard.cli", *args], input=stdin, capture_output=True, text=True, env=env,
-        cwd=Path(__file__).resolve().parents[1], timeout=300,
+        [sys.executable, "-m", "dashboard.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=Path(__file__).resolve().parents[1],
+        timeout=300,
     )
 
 
@@ -169,7 +242,17 @@ def test_cli_exit_codes_and_check(database_url, engine, mini_dir, tmp_path):
 def test_cli_users_add_reads_password_from_stdin(database_url, engine):
     from data_access.users import authenticate
 
-    result = run_cli("users", "add", "dana", "--role", "improvement_director", "--trusts", "raa,RCC", stdin="s3cret-pass\n", env_url=database_url)
+    result = run_cli(
+        "users",
+        "add",
+        "dana",
+        "--role",
+        "improvement_director",
+        "--trusts",
+        "raa,RCC",
+        stdin="s3cret-pass\n",
+        env_url=database_url,
+    )
     assert result.returncode == 0, result.stderr
     assert "s3cret-pass" not in result.stdout + result.stderr
     viewer = authenticate("dana", "s3cret-pass", engine)
@@ -178,7 +261,9 @@ def test_cli_users_add_reads_password_from_stdin(database_url, engine):
     with engine.connect() as conn:
         stored = conn.execute(text("SELECT password_hash FROM users")).scalar()
     assert "s3cret-pass" not in stored and stored.startswith(("scrypt:", "pbkdf2:"))
-    assert run_cli("users", "add", "eve", "--role", "wizard", stdin="x\n", env_url=database_url).returncode == 2
+    assert (
+        run_cli("users", "add", "eve", "--role", "wizard", stdin="x\n", env_url=database_url).returncode == 2
+    )
 
 
 def schema(engine) -> dict:
@@ -210,5 +295,9 @@ def test_a_bulk_first_import_keeps_every_key_and_index(engine, tmp_path):
     assert result.rows["metric_values"] == len(frames["metric_values"]) == rows(engine)["metric_values"]
     assert schema(engine) == before
     with pytest.raises(IntegrityError), engine.begin() as conn:
-        conn.execute(text("INSERT INTO metric_values (metric_id, trust_code, period_start, value) "
-                          "VALUES ('ae_4hr_pct', 'NOSUCH', '2019-01-01', 1.0)"))
+        conn.execute(
+            text(
+                "INSERT INTO metric_values (metric_id, trust_code, period_start, value) "
+                "VALUES ('ae_4hr_pct', 'NOSUCH', '2019-01-01', 1.0)"
+            )
+        )

@@ -15,8 +15,29 @@ from data_access.schema import init_db
 from tests import datasets
 
 PROBLEM = re.compile(r"^[a-z_]+\.csv:\d+: [\w,\-]+: .+$")
-NASTY = ["", " ", "abc", "-1", "1e309", "NaN", "2019-02-30", "31/12/2019", "=cmd|' /C calc'!A0", "ACUTE", "cp",
-         "smq", "\u00e9", "RZZ", "2020-01-01", "true", "maybe", ",", '"', "\n", "9" * 40]
+NASTY = [
+    "",
+    " ",
+    "abc",
+    "-1",
+    "1e309",
+    "NaN",
+    "2019-02-30",
+    "31/12/2019",
+    "=cmd|' /C calc'!A0",
+    "ACUTE",
+    "cp",
+    "smq",
+    "\u00e9",
+    "RZZ",
+    "2020-01-01",
+    "true",
+    "maybe",
+    ",",
+    '"',
+    "\n",
+    "9" * 40,
+]
 
 
 @st.composite
@@ -25,7 +46,9 @@ def damaged_dataset(draw) -> dict[str, bytes]:
     for _ in range(draw(st.integers(1, 3))):
         name = draw(st.sampled_from(sorted(files)))
         lines = files[name].decode("utf-8", "replace").splitlines()
-        action = draw(st.sampled_from(["cell", "drop_line", "duplicate_line", "drop_column", "bytes", "swap"]))
+        action = draw(
+            st.sampled_from(["cell", "drop_line", "duplicate_line", "drop_column", "bytes", "swap"])
+        )
         if action == "cell" and len(lines) > 1:
             row = draw(st.integers(1, len(lines) - 1))
             cells = lines[row].split(",")
@@ -56,7 +79,11 @@ def snapshot(engine, folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.name != "dataset.csv"}
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(files=damaged_dataset())
 def test_damaged_csv_is_imported_cleanly_or_rejected_with_nothing_written(tmp_path_factory, files):
     folder = tmp_path_factory.mktemp("fuzz")

@@ -51,9 +51,32 @@ SEARCHES = [
     "?" + "&".join(f"trust=R{i:02d}" for i in range(300)),
     "?type=%00&group=<script>&from=9999-99-99",
 ]
-PATHS = ["/", "/trajectories", "/timelines", "/interventions", "/costs", "/data", "/trust/RDD", "/trust/RCC", "/trust/RGG", "/login"]
-HOSTILE = [None, "", "cp", "cp_only", ["cp_only", "cp_to_smq"], ["RDD", "RCC", "RGG"], "RDD", 12345, {"regime": "cp"},
-           "x" * 5000, [f"R{i}" for i in range(2000)], True]
+PATHS = [
+    "/",
+    "/trajectories",
+    "/timelines",
+    "/interventions",
+    "/costs",
+    "/data",
+    "/trust/RDD",
+    "/trust/RCC",
+    "/trust/RGG",
+    "/login",
+]
+HOSTILE = [
+    None,
+    "",
+    "cp",
+    "cp_only",
+    ["cp_only", "cp_to_smq"],
+    ["RDD", "RCC", "RGG"],
+    "RDD",
+    12345,
+    {"regime": "cp"},
+    "x" * 5000,
+    [f"R{i}" for i in range(2000)],
+    True,
+]
 
 
 def dependencies(server) -> list[dict]:
@@ -86,7 +109,11 @@ def build_body(dep: dict, search: str, path: str, hostile) -> dict | None:
         if isinstance(component, str) and component.startswith("{"):
             component = json.loads(component)
         key = component if isinstance(component, str) else json.dumps(component)
-        return {"id": component, "property": entry["property"], "value": _value_for(key, entry["property"], search, path, hostile)}
+        return {
+            "id": component,
+            "property": entry["property"],
+            "value": _value_for(key, entry["property"], search, path, hostile),
+        }
 
     outputs = dep["output"]
     output_list = [{"id": c, "property": p} for c, p in _ids(outputs)]
@@ -123,7 +150,9 @@ def test_every_callback_leaks_nothing_to_an_anonymous_user(mini_server):
             response = session.post(mini_server.url + "/_dash-update-component", json=body, timeout=60)
             calls += 1
             if response.status_code >= 500:
-                failures.append(f"{dep['output']} {search} {path} {hostile!r:.40}: HTTP {response.status_code}")
+                failures.append(
+                    f"{dep['output']} {search} {path} {hostile!r:.40}: HTTP {response.status_code}"
+                )
             found = leaked(response.text, json.dumps(body, ensure_ascii=False))
             if found:
                 failures.append(f"{dep['output']} {search} {path}: leaked {found}")
@@ -144,6 +173,8 @@ def test_the_sentinels_are_real(mini_server):
     session = requests.Session()
     username, password = mini_server.users["analyst"]
     assert session.post(mini_server.url + "/login", data={"username": username, "password": password}).ok
-    text = "".join(session.get(f"{mini_server.url}/download/{v}.csv").text for v in ("trusts", "episodes", "uptake"))
+    text = "".join(
+        session.get(f"{mini_server.url}/download/{v}.csv").text for v in ("trusts", "episodes", "uptake")
+    )
     text += session.get(f"{mini_server.url}/download/episodes.csv?trust=RDD").text
     assert {"cp_to_smq", "cp_only", "watch list", "2014-05-13", "2017-06-23"} <= set(leaked(text))

@@ -56,7 +56,9 @@ def test_distribution_uses_group_colours_and_words():
     figure = overview.distribution_figure(_trusts(), "group")
     bar = figure.data[0]
     assert list(bar.y) == ["Prolonged poor performers", "Other SMQ trusts", "Never in SMQ or CP"]
-    assert list(bar.marker.color) == [theme.GROUP_COLOURS[g] for g in ("prolonged_poor_performer", "other_smq", "never")]
+    assert list(bar.marker.color) == [
+        theme.GROUP_COLOURS[g] for g in ("prolonged_poor_performer", "other_smq", "never")
+    ]
     assert figure.layout.xaxis.title.text == "Trusts"
     empty = overview.distribution_figure(_trusts().iloc[0:0], "type")
     assert empty.layout.meta == {"empty": True}
@@ -147,9 +149,15 @@ def test_csv_specs_become_rows_in_words():
 def test_metric_rows_say_polarity_and_types_in_words():
     metrics = pd.DataFrame(
         {
-            "metric_id": ["ae"], "name": ["A&E"], "unit": ["percent"], "higher_is_better": [True],
-            "frequency": ["monthly"], "applies_to_types": [("acute", "mental_health")], "source": [None],
-            "description": ["Seen in 4 hours"], "domain": ["access"],
+            "metric_id": ["ae"],
+            "name": ["A&E"],
+            "unit": ["percent"],
+            "higher_is_better": [True],
+            "frequency": ["monthly"],
+            "applies_to_types": [("acute", "mental_health")],
+            "source": [None],
+            "description": ["Seen in 4 hours"],
+            "domain": ["access"],
         }
     )
     row = data_quality.metric_rows(metrics)[0]
@@ -160,8 +168,12 @@ def test_metric_rows_say_polarity_and_types_in_words():
 
 
 def test_public_csv_format_does_not_spell_out_the_cp_group_codes():
-    public = next(r for r in data_quality.file_spec_rows(TRUSTS, show_cp=False) if r.name == "evaluation_group")
-    signed_in = next(r for r in data_quality.file_spec_rows(TRUSTS, show_cp=True) if r.name == "evaluation_group")
+    public = next(
+        r for r in data_quality.file_spec_rows(TRUSTS, show_cp=False) if r.name == "evaluation_group"
+    )
+    signed_in = next(
+        r for r in data_quality.file_spec_rows(TRUSTS, show_cp=True) if r.name == "evaluation_group"
+    )
     assert "cp_only" in signed_in.accepts and "cp_to_smq" in signed_in.accepts
     assert "cp_only" not in public.accepts and "cp_to_smq" not in public.accepts
     assert "clear_improver" in public.accepts and "Challenged Providers groups" in public.accepts

@@ -28,13 +28,29 @@ def test_gunicorn_config_loads_and_is_sane():
 
 
 def test_console_command_is_installed():
-    result = subprocess.run([Path(sys.executable).parent / "smq-monitor", "--help"], capture_output=True, text=True)
+    result = subprocess.run(
+        [Path(sys.executable).parent / "smq-monitor", "--help"], capture_output=True, text=True
+    )
     assert result.returncode == 0
     for command in ("init-db", "demo", "import", "export", "users", "serve"):
         assert command in result.stdout
 
 
 def test_every_dependency_is_pinned():
-    pins = {line.split("==")[0].lower().replace("_", "-") for line in (ROOT / "constraints.txt").read_text().split() if "==" in line}
-    for name in ("dash", "plotly", "pandas", "sqlalchemy", "alembic", "flask-caching", "gunicorn", "psycopg", "playwright"):
+    pins = {
+        line.split("==")[0].lower().replace("_", "-")
+        for line in (ROOT / "constraints.txt").read_text().split()
+        if "==" in line
+    }
+    for name in (
+        "dash",
+        "plotly",
+        "pandas",
+        "sqlalchemy",
+        "alembic",
+        "flask-caching",
+        "gunicorn",
+        "psycopg",
+        "playwright",
+    ):
         assert name in pins, name

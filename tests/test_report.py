@@ -19,8 +19,15 @@ from data_access.viewer import PUBLIC, Viewer
 from data_access.vocab import GROUPS, TRUST_TYPES
 
 AS_OF = date(2024, 3, 31)
-CP_WORDS = ("Challenged providers only", "Challenged providers moved into SMQ", "cp_only", "cp_to_smq",
-            "On the CP list", "Trusts on the CP list now", "Median time from CP to SMQ")
+CP_WORDS = (
+    "Challenged providers only",
+    "Challenged providers moved into SMQ",
+    "cp_only",
+    "cp_to_smq",
+    "On the CP list",
+    "Trusts on the CP list now",
+    "Median time from CP to SMQ",
+)
 EXTERNAL = [
     re.compile(r"""(?:src|href|action|poster|data)\s*=\s*["']?\s*(?:https?:)?//""", re.I),
     re.compile(r"""url\(\s*["']?\s*(?:https?:)?//""", re.I),
@@ -33,12 +40,38 @@ EXTERNAL = [
 def _trusts(show_cp: bool) -> pd.DataFrame:
     rows = [
         ("RA1", "Alpha Hospitals NHS Trust", "acute", "prolonged_poor_performer", "smq", "2016-01-01", None),
-        ("RB2", "Bravo Mental Health NHS Trust", "mental_health", "cp_to_smq" if show_cp else "other_smq", "none", "2019-05-01", "2018-01-01"),
-        ("RC3", "Charlie Community NHS Trust", "community", "cp_only" if show_cp else "never", "cp" if show_cp else "none", None, "2022-02-01"),
+        (
+            "RB2",
+            "Bravo Mental Health NHS Trust",
+            "mental_health",
+            "cp_to_smq" if show_cp else "other_smq",
+            "none",
+            "2019-05-01",
+            "2018-01-01",
+        ),
+        (
+            "RC3",
+            "Charlie Community NHS Trust",
+            "community",
+            "cp_only" if show_cp else "never",
+            "cp" if show_cp else "none",
+            None,
+            "2022-02-01",
+        ),
         ("RD4", "Delta Acute NHS Trust", "acute", "never", "none", None, None),
     ]
-    frame = pd.DataFrame(rows, columns=["trust_code", "trust_name", "trust_type", "evaluation_group", "current_regime",
-                                        "first_smq_entry", "first_cp_entry"])
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "trust_code",
+            "trust_name",
+            "trust_type",
+            "evaluation_group",
+            "current_regime",
+            "first_smq_entry",
+            "first_cp_entry",
+        ],
+    )
     frame["region"] = "North"
     frame["first_smq_entry"] = pd.to_datetime(frame["first_smq_entry"])
     frame["first_cp_entry"] = pd.to_datetime(frame["first_cp_entry"]) if show_cp else pd.NaT
@@ -48,8 +81,11 @@ def _trusts(show_cp: bool) -> pd.DataFrame:
 
 
 def _episodes(show_cp: bool) -> pd.DataFrame:
-    rows = [("RA1", "smq", "2016-01-01", "2018-06-30"), ("RA1", "smq", "2021-01-01", None),
-            ("RB2", "smq", "2019-05-01", "2020-05-01")]
+    rows = [
+        ("RA1", "smq", "2016-01-01", "2018-06-30"),
+        ("RA1", "smq", "2021-01-01", None),
+        ("RB2", "smq", "2019-05-01", "2020-05-01"),
+    ]
     if show_cp:
         rows += [("RB2", "cp", "2018-01-01", "2019-04-30"), ("RC3", "cp", "2022-02-01", None)]
     frame = pd.DataFrame(rows, columns=["trust_code", "regime", "start_date", "end_date"])
@@ -68,11 +104,17 @@ def content(show_cp: bool, filters: Filters | None = None, synthetic: bool = Tru
         columns=["trust_code", "intervention", "status"],
     )
     costs = pd.DataFrame(
-        [("RA1", "improvement_director", "2016-02-01", "nhsi", 120_000.0), ("RB2", "buddying", "2019-06-01", "trust", 40_000.0)],
+        [
+            ("RA1", "improvement_director", "2016-02-01", "nhsi", 120_000.0),
+            ("RB2", "buddying", "2019-06-01", "trust", 40_000.0),
+        ],
         columns=["trust_code", "category", "period_start", "payer", "amount_gbp"],
     )
     ratings = pd.DataFrame(
-        [("RA1", "2015-06-01", "overall", "inadequate"), ("RA1", "2023-06-01", "overall", "requires_improvement")],
+        [
+            ("RA1", "2015-06-01", "overall", "inadequate"),
+            ("RA1", "2023-06-01", "overall", "requires_improvement"),
+        ],
         columns=["trust_code", "publication_date", "domain", "rating"],
     )
     ratings["publication_date"] = pd.to_datetime(ratings["publication_date"])
@@ -87,7 +129,9 @@ def content(show_cp: bool, filters: Filters | None = None, synthetic: bool = Tru
         imported_at=None,
         audience="Analyst" if show_cp else "Public view",
         show_cp=show_cp,
-        filter_words=report.filters_in_words(filters, dict(zip(trusts["trust_code"], trusts["trust_name"], strict=True))),
+        filter_words=report.filters_in_words(
+            filters, dict(zip(trusts["trust_code"], trusts["trust_name"], strict=True))
+        ),
         headlines=overview_figures.headlines(trusts, episodes, AS_OF, show_cp, filters.to_query()),
         counts_figure=timeline_figures.counts_figure(monthly_regime_counts(episodes, AS_OF), AS_OF, show_cp),
         counts_note=timeline_figures.counts_note(AS_OF, show_cp, partial_cp=False),
@@ -106,7 +150,9 @@ def content(show_cp: bool, filters: Filters | None = None, synthetic: bool = Tru
 
 @pytest.fixture(scope="module")
 def public_pack() -> str:
-    return report.build_html(content(False, Filters(types=("acute", "mental_health"), date_from=date(2015, 1, 1))))
+    return report.build_html(
+        content(False, Filters(types=("acute", "mental_health"), date_from=date(2015, 1, 1)))
+    )
 
 
 @pytest.fixture(scope="module")
@@ -177,14 +223,22 @@ def test_a_job_is_only_visible_to_the_access_it_was_made_for(tmp_path, monkeypat
     job_id = "k" * 22
     folder = report_jobs.reports_dir() / job_id
     folder.mkdir()
-    report_jobs._write_status(folder, job_id=job_id, state="done", progress=100, owner=analyst.cache_key(),
-                              filename="smq-monitor-findings-2024-03-31.html")
+    report_jobs._write_status(
+        folder,
+        job_id=job_id,
+        state="done",
+        progress=100,
+        owner=analyst.cache_key(),
+        filename="smq-monitor-findings-2024-03-31.html",
+    )
     (folder / report_jobs.PACK_FILE).write_text("<html></html>")
     assert report_jobs.job_status(job_id, Viewer(role="regulator"))["state"] == "done"
     assert report_jobs.pack_path(job_id, analyst)[1] == "smq-monitor-findings-2024-03-31.html"
     assert report_jobs.job_status(job_id, PUBLIC) is None
     assert report_jobs.pack_path(job_id, PUBLIC) is None
-    assert report_jobs.job_status(job_id, Viewer(role="improvement_director", trusts=frozenset({"RB2"}))) is None
+    assert (
+        report_jobs.job_status(job_id, Viewer(role="improvement_director", trusts=frozenset({"RB2"}))) is None
+    )
     assert report_jobs.job_status("../" + job_id, analyst) is None
     assert report_jobs.job_status("nope", analyst) is None
 

@@ -35,7 +35,11 @@ def in_cp(frame: pd.DataFrame, column: str) -> pd.Series:
     hit = pd.Series(False, index=frame.index)
     for row in cp.itertuples():
         end = row.end_date if not pd.isna(row.end_date) else pd.Timestamp.max
-        hit |= (frame["trust_code"] == row.trust_code) & (frame[column] >= row.start_date) & (frame[column] <= end)
+        hit |= (
+            (frame["trust_code"] == row.trust_code)
+            & (frame[column] >= row.start_date)
+            & (frame[column] <= end)
+        )
     return hit
 
 
@@ -46,7 +50,9 @@ def test_public_gets_no_intervention_or_cost_dated_in_cp_or_before_smq(mini_db):
     assert not in_cp(costs, "period_start").any()
     assert "RDD" not in set(interventions["trust_code"]) | set(costs["trust_code"])
     # After SMQ entry and outside CP stays visible: the public sees SMQ support.
-    assert ("RCC", "improvement_director") in set(zip(interventions["trust_code"], interventions["intervention"], strict=True))
+    assert ("RCC", "improvement_director") in set(
+        zip(interventions["trust_code"], interventions["intervention"], strict=True)
+    )
     # Full access sees the CP-dated rows the public does not.
     everything = queries.interventions(EVERYTHING)
     assert in_cp(everything, "start_date").sum() == 4
@@ -66,7 +72,9 @@ def test_improvement_director_sees_cp_only_for_their_trusts(mini_db):
     episodes = queries.episodes(DIRECTOR)
     assert set(episodes.loc[episodes["regime"] == "cp", "trust_code"]) == {"RCC"}
     interventions = queries.interventions(DIRECTOR)
-    assert ("RCC", "buddying") in set(zip(interventions["trust_code"], interventions["intervention"], strict=True))
+    assert ("RCC", "buddying") in set(
+        zip(interventions["trust_code"], interventions["intervention"], strict=True)
+    )
     assert "RDD" not in set(interventions["trust_code"])
 
 
@@ -74,7 +82,10 @@ def test_current_regime_respects_the_role(mini_db, tmp_path, engine):
     from data_access import importer
     from tests import datasets
 
-    files = {"trusts.csv": datasets.TRUSTS, "regime_episodes.csv": "trust_code,regime,start_date,end_date\nRFF,cp,2019-01-01,\n"}
+    files = {
+        "trusts.csv": datasets.TRUSTS,
+        "regime_episodes.csv": "trust_code,regime,start_date,end_date\nRFF,cp,2019-01-01,\n",
+    }
     importer.import_directory(datasets.write(tmp_path / "more", files), engine)
     queries.forget_data_version()
     assert queries.trusts(EVERYTHING, Filters(trusts=("RFF",)))["current_regime"].item() == "cp"

@@ -51,12 +51,18 @@ def test_secret_key_is_required_in_production(monkeypatch, tmp_path):
     settings = load_settings()
     assert settings.secure_cookies
     config = settings.flask_config()
-    assert config["SESSION_COOKIE_HTTPONLY"] and config["SESSION_COOKIE_SAMESITE"] == "Lax" and config["SESSION_COOKIE_SECURE"]
+    assert (
+        config["SESSION_COOKIE_HTTPONLY"]
+        and config["SESSION_COOKIE_SAMESITE"] == "Lax"
+        and config["SESSION_COOKIE_SECURE"]
+    )
 
 
 def test_session_cookie_flags_over_http(mini_server):
     username, password = mini_server.users["admin"]
-    response = requests.post(mini_server.url + "/login", data={"username": username, "password": password}, allow_redirects=False)
+    response = requests.post(
+        mini_server.url + "/login", data={"username": username, "password": password}, allow_redirects=False
+    )
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and re.search(r"SameSite=Lax", cookie, re.I)
 
@@ -81,8 +87,20 @@ def test_open_redirect_is_refused(mini_server):
     assert response.status_code == 303 and response.headers["Location"] == "/"
 
 
-@pytest.mark.parametrize("query", ["type=%00", "from=-1", "trust=" + "A" * 5000, "metric=%ff%fe", "align[]=x", "group=cp_only&group=" + "x" * 300,
-                                   "to=2019-02-30", "region=%3Cscript%3E", "spc_break=smq_entry&trust=RAA&metric=ae_4hr"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "type=%00",
+        "from=-1",
+        "trust=" + "A" * 5000,
+        "metric=%ff%fe",
+        "align[]=x",
+        "group=cp_only&group=" + "x" * 300,
+        "to=2019-02-30",
+        "region=%3Cscript%3E",
+        "spc_break=smq_entry&trust=RAA&metric=ae_4hr",
+    ],
+)
 def test_malformed_parameters_never_give_a_server_error(mini_server, query):
     for view in ("trusts", "episodes", "ratings", "trajectories", "uptake", "costs"):
         code = requests.get(f"{mini_server.url}/download/{view}.csv?{query}", timeout=30).status_code

@@ -70,7 +70,9 @@ def metric_rows(metrics: pd.DataFrame) -> list[dict[str, str]]:
                 "description": metric.description or "",
                 "domain": label(METRIC_DOMAIN_LABELS, getattr(metric, "domain", None), ""),
                 "unit": UNIT_WORDS.get(metric.unit, label(UNIT_LABELS, metric.unit)),
-                "polarity": polarity_words(None if pd.isna(metric.higher_is_better) else bool(metric.higher_is_better)).capitalize()
+                "polarity": polarity_words(
+                    None if pd.isna(metric.higher_is_better) else bool(metric.higher_is_better)
+                ).capitalize()
                 or "Not stated",
                 "frequency": (metric.frequency or "not stated").capitalize(),
                 "applies_to": applies_to_words(metric.applies_to_types),
@@ -131,20 +133,30 @@ def coverage_figure(coverage: pd.DataFrame, metrics: pd.DataFrame) -> go.Figure:
     Each cell also shows its percentage, so the colour is never the only cue.
     """
     if coverage.empty:
-        return theme.empty_figure("No metric values for the filtered trusts, so there is no coverage to show.")
+        return theme.empty_figure(
+            "No metric values for the filtered trusts, so there is no coverage to show."
+        )
     names = metrics.set_index("metric_id")["name"] if not metrics.empty else pd.Series(dtype=object)
     order = [m for m in metrics["metric_id"] if m in set(coverage["metric_id"])]
     order += sorted(set(coverage["metric_id"]) - set(order))
     years = sorted(coverage["year"].unique())
-    share = coverage.pivot_table(index="metric_id", columns="year", values="share").reindex(index=order, columns=years)
-    observed = coverage.pivot_table(index="metric_id", columns="year", values="observed").reindex(index=order, columns=years)
-    expected = coverage.pivot_table(index="metric_id", columns="year", values="expected").reindex(index=order, columns=years)
+    share = coverage.pivot_table(index="metric_id", columns="year", values="share").reindex(
+        index=order, columns=years
+    )
+    observed = coverage.pivot_table(index="metric_id", columns="year", values="observed").reindex(
+        index=order, columns=years
+    )
+    expected = coverage.pivot_table(index="metric_id", columns="year", values="expected").reindex(
+        index=order, columns=years
+    )
     text = share.map(lambda s: "" if pd.isna(s) else f"{s * 100:.0f}%")
     detail = np.empty(share.shape, dtype=object)
     for i in range(share.shape[0]):
         for j in range(share.shape[1]):
             e = expected.iat[i, j]
-            detail[i, j] = "no values expected" if pd.isna(e) else _share_words(int(observed.iat[i, j]), int(e))
+            detail[i, j] = (
+                "no values expected" if pd.isna(e) else _share_words(int(observed.iat[i, j]), int(e))
+            )
     labels = [str(names.get(m, m)) for m in order]
     fig = theme.base_figure("Share of expected trust-periods with a value, by metric and year")
     fig.add_trace(

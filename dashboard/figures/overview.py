@@ -24,7 +24,9 @@ class Headline:
     href: str
 
 
-def headlines(trusts: pd.DataFrame, episodes: pd.DataFrame, as_of: date, show_cp: bool, query: str) -> list[Headline]:
+def headlines(
+    trusts: pd.DataFrame, episodes: pd.DataFrame, as_of: date, show_cp: bool, query: str
+) -> list[Headline]:
     """Where things stand on the as-of date, for the filtered trusts the viewer may see."""
     suffix = f"?{query}" if query else ""
     year_ago = pd.Timestamp(as_of - timedelta(days=365))
@@ -38,17 +40,53 @@ def headlines(trusts: pd.DataFrame, episodes: pd.DataFrame, as_of: date, show_cp
     median = f"{per_trust.median() / DAYS_PER_MONTH:.0f}" if ever else "–"
     share = f"{re_entered / ever:.0%}" if ever else "–"
     items = [
-        Headline("smq-now", "Trusts in SMQ now", f"{int((trusts['current_regime'] == 'smq').sum()):,}",
-                 f"on {as_of:%d %b %Y}", "/timelines" + suffix),
+        Headline(
+            "smq-now",
+            "Trusts in SMQ now",
+            f"{int((trusts['current_regime'] == 'smq').sum()):,}",
+            f"on {as_of:%d %b %Y}",
+            "/timelines" + suffix,
+        ),
     ]
     if show_cp:
-        items.append(Headline("cp-now", "Trusts on the CP list now", f"{int((trusts['current_regime'] == 'cp').sum()):,}",
-                              "confidential", "/timelines" + suffix))
+        items.append(
+            Headline(
+                "cp-now",
+                "Trusts on the CP list now",
+                f"{int((trusts['current_regime'] == 'cp').sum()):,}",
+                "confidential",
+                "/timelines" + suffix,
+            )
+        )
     items += [
-        Headline("entries", "SMQ entries, last 12 months", f"{len(entries):,}", f"since {year_ago:%d %b %Y}", "/timelines" + suffix),
-        Headline("exits", "SMQ exits, last 12 months", f"{len(exits):,}", f"since {year_ago:%d %b %Y}", "/timelines" + suffix),
-        Headline("median-months", "Median months in SMQ", median, f"over {ever:,} trusts ever in SMQ", "/timelines" + suffix),
-        Headline("re-entry", "Share re-entering SMQ", share, f"{re_entered:,} of {ever:,} trusts", "/timelines" + suffix),
+        Headline(
+            "entries",
+            "SMQ entries, last 12 months",
+            f"{len(entries):,}",
+            f"since {year_ago:%d %b %Y}",
+            "/timelines" + suffix,
+        ),
+        Headline(
+            "exits",
+            "SMQ exits, last 12 months",
+            f"{len(exits):,}",
+            f"since {year_ago:%d %b %Y}",
+            "/timelines" + suffix,
+        ),
+        Headline(
+            "median-months",
+            "Median months in SMQ",
+            median,
+            f"over {ever:,} trusts ever in SMQ",
+            "/timelines" + suffix,
+        ),
+        Headline(
+            "re-entry",
+            "Share re-entering SMQ",
+            share,
+            f"{re_entered:,} of {ever:,} trusts",
+            "/timelines" + suffix,
+        ),
     ]
     return items
 
@@ -72,12 +110,21 @@ def distribution_figure(trusts: pd.DataFrame, by: str) -> go.Figure:
     values = [int(counts.get(c, 0)) for c in codes]
     figure = theme.base_figure(title)
     figure.add_bar(
-        x=values, y=labels, orientation="h", marker={"color": colours}, text=values, textposition="outside",
-        hovertemplate="%{y}: %{x:,} trusts<extra></extra>", cliponaxis=False,
+        x=values,
+        y=labels,
+        orientation="h",
+        marker={"color": colours},
+        text=values,
+        textposition="outside",
+        hovertemplate="%{y}: %{x:,} trusts<extra></extra>",
+        cliponaxis=False,
     )
     figure.update_layout(
-        height=max(220, 46 * len(codes) + 80), showlegend=False, margin={"l": 250, "r": 40, "t": 50, "b": 40},
-        xaxis={"title": "Trusts", "rangemode": "tozero"}, yaxis={"autorange": "reversed"},
+        height=max(220, 46 * len(codes) + 80),
+        showlegend=False,
+        margin={"l": 250, "r": 40, "t": 50, "b": 40},
+        xaxis={"title": "Trusts", "rangemode": "tozero"},
+        yaxis={"autorange": "reversed"},
     )
     return figure
 
@@ -108,7 +155,9 @@ def recent_changes(
     overall = ratings[(ratings["domain"] == "overall") & (ratings["publication_date"] <= now)]
     for row in overall.itertuples(index=False):
         words = RATING_LABELS.get(row.rating, row.rating)
-        events.append((row.publication_date, row.trust_code, "rating", f"rated {words}", "/trust/" + row.trust_code))
+        events.append(
+            (row.publication_date, row.trust_code, "rating", f"rated {words}", "/trust/" + row.trust_code)
+        )
     frame = pd.DataFrame(events, columns=["date", "trust_code", "kind", "what", "href"])
     frame["trust_name"] = frame["trust_code"].map(names)
     frame = frame.sort_values(["date", "trust_code"], ascending=[False, True])

@@ -628,4 +628,3 @@ def timeline_table_rows(table: pd.DataFrame, rows: pd.DataFrame, show_cp: bool) 
             record["cp_months"] = round(months_between(trust.cp_days), 1)
         out.append(record)
     return out
-

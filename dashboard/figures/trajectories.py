@@ -47,22 +47,56 @@ def bands(frame: pd.DataFrame) -> pd.DataFrame:
     if present.empty:
         return pd.DataFrame(columns=["x", "median", "q1", "q3", "n"])
     grouped = present.groupby("x")["value"]
-    out = pd.DataFrame({"median": grouped.median(), "q1": grouped.quantile(0.25), "q3": grouped.quantile(0.75), "n": grouped.size()})
+    out = pd.DataFrame(
+        {
+            "median": grouped.median(),
+            "q1": grouped.quantile(0.25),
+            "q3": grouped.quantile(0.75),
+            "n": grouped.size(),
+        }
+    )
     return out.reset_index().sort_values("x")
 
 
-def _band_traces(summary: pd.DataFrame, colour: str, name: str, legendgroup: str, show_legend: bool, unit: str) -> list[go.Scatter]:
+def _band_traces(
+    summary: pd.DataFrame, colour: str, name: str, legendgroup: str, show_legend: bool, unit: str
+) -> list[go.Scatter]:
     if summary.empty:
         return []
     fill = _rgba(colour, 0.18)
     return [
-        go.Scatter(x=summary["x"], y=summary["q3"], mode="lines", line={"width": 0}, hoverinfo="skip",
-                   showlegend=False, legendgroup=legendgroup),
-        go.Scatter(x=summary["x"], y=summary["q1"], mode="lines", line={"width": 0}, fill="tonexty", fillcolor=fill,
-                   name=f"{name}: middle half of trusts", legendgroup=legendgroup, showlegend=show_legend, hoverinfo="skip"),
-        go.Scatter(x=summary["x"], y=summary["median"], mode="lines", line={"color": colour, "width": 2.5},
-                   name=f"{name}: median", legendgroup=legendgroup, showlegend=show_legend, customdata=summary[["q1", "q3", "n"]],
-                   hovertemplate=f"{name} median %{{y:.1f}}{unit} (middle half %{{customdata[0]:.1f}}–%{{customdata[1]:.1f}}, %{{customdata[2]}} trusts)<extra></extra>"),
+        go.Scatter(
+            x=summary["x"],
+            y=summary["q3"],
+            mode="lines",
+            line={"width": 0},
+            hoverinfo="skip",
+            showlegend=False,
+            legendgroup=legendgroup,
+        ),
+        go.Scatter(
+            x=summary["x"],
+            y=summary["q1"],
+            mode="lines",
+            line={"width": 0},
+            fill="tonexty",
+            fillcolor=fill,
+            name=f"{name}: middle half of trusts",
+            legendgroup=legendgroup,
+            showlegend=show_legend,
+            hoverinfo="skip",
+        ),
+        go.Scatter(
+            x=summary["x"],
+            y=summary["median"],
+            mode="lines",
+            line={"color": colour, "width": 2.5},
+            name=f"{name}: median",
+            legendgroup=legendgroup,
+            showlegend=show_legend,
+            customdata=summary[["q1", "q3", "n"]],
+            hovertemplate=f"{name} median %{{y:.1f}}{unit} (middle half %{{customdata[0]:.1f}}–%{{customdata[1]:.1f}}, %{{customdata[2]}} trusts)<extra></extra>",
+        ),
     ]
 
 
@@ -82,9 +116,14 @@ def _trust_lines(frame: pd.DataFrame, names: pd.Series, unit: str) -> go.Scatter
         parts.append(pd.DataFrame({"x": [None], "value": [None], "trust_code": [code], "name": [""]}))
     lines = pd.concat(parts, ignore_index=True)
     return go.Scattergl(
-        x=lines["x"], y=lines["value"], mode="lines", line={"color": "rgba(66, 85, 99, 0.35)", "width": 1},
-        name="Individual trusts (click to select)", customdata=lines[["trust_code", "name"]],
-        hovertemplate=f"%{{customdata[1]}}: %{{y:.1f}}{unit}<extra></extra>", connectgaps=False,
+        x=lines["x"],
+        y=lines["value"],
+        mode="lines",
+        line={"color": "rgba(66, 85, 99, 0.35)", "width": 1},
+        name="Individual trusts (click to select)",
+        customdata=lines[["trust_code", "name"]],
+        hovertemplate=f"%{{customdata[1]}}: %{{y:.1f}}{unit}<extra></extra>",
+        connectgaps=False,
     )
 
 
@@ -110,11 +149,18 @@ def trajectory_figure(
     names = trusts.set_index("trust_code")["trust_name"]
     panels = _panels(frame, trusts, compare)
     rows = len(panels)
-    figure = make_subplots(rows=rows, cols=1, shared_xaxes=True, vertical_spacing=0.06 if rows > 1 else 0.02,
-                           subplot_titles=[title for title, _, _ in panels] if rows > 1 else None)
+    figure = make_subplots(
+        rows=rows,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.06 if rows > 1 else 0.02,
+        subplot_titles=[title for title, _, _ in panels] if rows > 1 else None,
+    )
     for index, (title, subset, colour) in enumerate(panels, start=1):
         first = index == 1
-        for trace in _band_traces(national_x, theme.NHS_MID_GREY, "All trusts of these types", "national", first, unit):
+        for trace in _band_traces(
+            national_x, theme.NHS_MID_GREY, "All trusts of these types", "national", first, unit
+        ):
             trace.line["dash"] = "dot" if trace.mode == "lines" and trace.line.width else None
             figure.add_trace(trace, row=index, col=1)
         label = title if rows > 1 else "Filtered trusts"
@@ -129,10 +175,19 @@ def trajectory_figure(
         if selected and selected in set(subset["trust_code"]):
             mine = subset[subset["trust_code"] == selected].sort_values("x")
             figure.add_trace(
-                go.Scatter(x=mine["x"], y=mine["value"], mode="lines+markers", line={"color": theme.NHS_DARK_BLUE, "width": 3},
-                           marker={"size": 5}, name=str(names.get(selected, selected)), legendgroup="selected",
-                           showlegend=True, hovertemplate=f"{names.get(selected, selected)}: %{{y:.1f}}{unit}<extra></extra>"),
-                row=index, col=1,
+                go.Scatter(
+                    x=mine["x"],
+                    y=mine["value"],
+                    mode="lines+markers",
+                    line={"color": theme.NHS_DARK_BLUE, "width": 3},
+                    marker={"size": 5},
+                    name=str(names.get(selected, selected)),
+                    legendgroup="selected",
+                    showlegend=True,
+                    hovertemplate=f"{names.get(selected, selected)}: %{{y:.1f}}{unit}<extra></extra>",
+                ),
+                row=index,
+                col=1,
             )
     if selected and align == "calendar":
         _shade_regimes(figure, episodes[episodes["trust_code"] == selected])
@@ -143,7 +198,8 @@ def trajectory_figure(
         title=f"{metric['name']}: {ALIGN_LABELS[align][0].lower() + ALIGN_LABELS[align][1:]}"
         + ("" if rows == 1 else f" ({axis_title(metric).split('(', 1)[1]}"),
         height=380 if rows == 1 else 220 * rows + 120,
-        hovermode="closest", legend={"orientation": "h", "y": -0.2 if rows == 1 else -0.06},
+        hovermode="closest",
+        legend={"orientation": "h", "y": -0.2 if rows == 1 else -0.06},
         margin={"l": 70, "r": 20, "t": 70, "b": 60},
     )
     figure.update_yaxes(title_text=axis_title(metric) if rows == 1 else None, title_font={"size": 12})
@@ -172,41 +228,76 @@ def _shade_regimes(figure: go.Figure, episodes: pd.DataFrame) -> None:
     for row in episodes.itertuples(index=False):
         end = row.end_date if not pd.isna(row.end_date) else None
         colour = theme.REGIME_COLOURS.get(row.regime, theme.NHS_MID_GREY)
-        figure.add_vrect(x0=row.start_date, x1=end if end is not None else row.start_date + pd.Timedelta(days=row.days),
-                         fillcolor=_rgba(colour, 0.12), line_width=0, layer="below",
-                         annotation_text=row.regime.upper(), annotation_position="top left",
-                         annotation_font={"size": 11, "color": colour})
+        figure.add_vrect(
+            x0=row.start_date,
+            x1=end if end is not None else row.start_date + pd.Timedelta(days=row.days),
+            fillcolor=_rgba(colour, 0.12),
+            line_width=0,
+            layer="below",
+            annotation_text=row.regime.upper(),
+            annotation_position="top left",
+            annotation_font={"size": 11, "color": colour},
+        )
 
 
-def spc_chart(series: pd.DataFrame, metric: pd.Series, breaks: list) -> tuple[go.Figure, spc.SpcSummary | None]:
+def spc_chart(
+    series: pd.DataFrame, metric: pd.Series, breaks: list
+) -> tuple[go.Figure, spc.SpcSummary | None]:
     """Making Data Count XmR chart for one trust and metric."""
     series = series.sort_values("period_start")
     if series["value"].notna().sum() < 2:
-        return theme.empty_figure("Too few values for an SPC chart (at least 2 are needed; 15–20 recommended)."), None
+        return theme.empty_figure(
+            "Too few values for an SPC chart (at least 2 are needed; 15–20 recommended)."
+        ), None
     direction = spc.direction_from_polarity(bool(metric["higher_is_better"]))
     chart = spc.xmr(series["period_start"], series["value"], improvement_direction=direction, breaks=breaks)
     summary = spc.summarise(chart, improvement_direction=direction)
     unit = "%" if metric["unit"] == "percent" else ""
     figure = theme.base_figure(f"SPC: {metric['name']}")
     lines = theme.SPC_LINE_COLOURS
-    figure.add_scatter(x=chart["period_start"], y=chart["value"], mode="lines", line={"color": lines["value"], "width": 1.5},
-                       name="Value", hoverinfo="skip")
+    figure.add_scatter(
+        x=chart["period_start"],
+        y=chart["value"],
+        mode="lines",
+        line={"color": lines["value"], "width": 1.5},
+        name="Value",
+        hoverinfo="skip",
+    )
     for variation, points in chart.dropna(subset=["value"]).groupby("variation"):
         figure.add_scatter(
-            x=points["period_start"], y=points["value"], mode="markers",
-            marker={"color": theme.VARIATION_COLOURS[variation], "size": 8 if variation != "common_cause" else 6,
-                    "symbol": "circle" if variation == "common_cause" else "diamond"},
+            x=points["period_start"],
+            y=points["value"],
+            mode="markers",
+            marker={
+                "color": theme.VARIATION_COLOURS[variation],
+                "size": 8 if variation != "common_cause" else 6,
+                "symbol": "circle" if variation == "common_cause" else "diamond",
+            },
             name=VARIATION_LABELS[variation],
             hovertemplate=f"%{{x|%b %Y}}: %{{y:.1f}}{unit} · {VARIATION_LABELS[variation]}<extra></extra>",
         )
-    for column, name, key in (("mean", "Mean", "mean"), ("upper_limit", "Upper process limit", "process_limit"),
-                              ("lower_limit", "Lower process limit", "process_limit")):
-        figure.add_scatter(x=chart["period_start"], y=chart[column], mode="lines", name=name,
-                           line={"color": lines[key], "dash": theme.SPC_LINE_DASHES[key], "width": 1.5}, line_shape="hv",
-                           hovertemplate=f"{name} %{{y:.1f}}{unit}<extra></extra>")
+    for column, name, key in (
+        ("mean", "Mean", "mean"),
+        ("upper_limit", "Upper process limit", "process_limit"),
+        ("lower_limit", "Lower process limit", "process_limit"),
+    ):
+        figure.add_scatter(
+            x=chart["period_start"],
+            y=chart[column],
+            mode="lines",
+            name=name,
+            line={"color": lines[key], "dash": theme.SPC_LINE_DASHES[key], "width": 1.5},
+            line_shape="hv",
+            hovertemplate=f"{name} %{{y:.1f}}{unit}<extra></extra>",
+        )
     short = f"{UNIT_LABELS.get(metric['unit'], metric['unit'])} ({polarity_words(bool(metric['higher_is_better']))})"
-    figure.update_layout(height=360, yaxis_title=short, xaxis_title="Month", hovermode="x unified",
-                         legend={"orientation": "h", "y": -0.3})
+    figure.update_layout(
+        height=360,
+        yaxis_title=short,
+        xaxis_title="Month",
+        hovermode="x unified",
+        legend={"orientation": "h", "y": -0.3},
+    )
     return figure, summary
 
 

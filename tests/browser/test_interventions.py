@@ -24,7 +24,12 @@ def test_uptake_matrix_agrees_with_the_download(page, app_server):
     download = requests.get(app_server.url + "/download/uptake.csv?type=acute").text
     rows = {r["trust_code"]: r for r in csv.DictReader(io.StringIO(download))}
     assert set(shown) == set(rows) and shown
-    words = {"delivered": "Delivered", "not_delivered": "Not delivered", "no_data": "No data", "": "Nothing recorded"}
+    words = {
+        "delivered": "Delivered",
+        "not_delivered": "Not delivered",
+        "no_data": "No data",
+        "": "Nothing recorded",
+    }
     for code, row in rows.items():
         assert words[row["improvement_director"]] == shown[code]["improvement_director"]
         assert words[row["buddying"]] == shown[code]["buddying"]

@@ -59,7 +59,12 @@ def test_findings_pack_is_made_in_the_background_and_downloads(page, app_server,
     assert "Trust type: Acute" in text
     assert "Synthetic demo data" in text
     assert "://" not in text
-    for cp_words in ("Challenged providers only", "Challenged providers moved into SMQ", "cp_only", "On the CP list"):
+    for cp_words in (
+        "Challenged providers only",
+        "Challenged providers moved into SMQ",
+        "cp_only",
+        "On the CP list",
+    ):
         assert cp_words not in text
 
 

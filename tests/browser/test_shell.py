@@ -14,7 +14,9 @@ def test_every_page_opens_anonymously_and_passes_axe(page, app_server, path):
     path = path.format(code=app_server.director_trusts[0])
     goto(page, app_server, path)
     assert page.locator(".smq-wordmark").inner_text() == "smq-monitor"
-    assert page.locator("#synthetic-banner").is_visible(), "the synthetic dataset must be labelled on every page"
+    assert page.locator("#synthetic-banner").is_visible(), (
+        "the synthetic dataset must be labelled on every page"
+    )
     assert page.locator("#public-notice").is_visible()
     assert "Traceback" not in page.content()
     violations = axe_violations(page)

@@ -24,7 +24,11 @@ def test_alignment_and_compare_change_the_chart_and_follow_the_url(page, app_ser
     page.get_by_label("By evaluation group").check()
     page.wait_for_function("() => window.location.search.includes('compare=group')")
     wait_idle(page)
-    wait_for_chart(page, "trajectories-chart", lambda d: any("Clear performance improvers" in (t["name"] or "") for t in d))
+    wait_for_chart(
+        page,
+        "trajectories-chart",
+        lambda d: any("Clear performance improvers" in (t["name"] or "") for t in d),
+    )
     names = trace_names(page, "trajectories-chart")
     assert any("Clear performance improvers" in n for n in names)
     assert not any("cp_" in n for n in names)
@@ -52,7 +56,9 @@ def test_metric_choice_goes_into_the_url(page, app_server):
 
 def test_clicking_a_line_selects_the_trust_and_shows_its_spc_chart(page, app_server):
     goto(page, app_server, "/trajectories?regime=smq&type=acute&align=smq_entry")
-    lines = next(t for t in chart_data(page, "trajectories-chart") if t["name"].startswith("Individual trusts"))
+    lines = next(
+        t for t in chart_data(page, "trajectories-chart") if t["name"].startswith("Individual trusts")
+    )
     code = next(c[0] for c in lines["customdata"] if c and c[0])
     # Dash's click event: emulate plotly_click on the first point of that trust.
     page.evaluate(

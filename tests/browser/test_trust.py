@@ -28,7 +28,9 @@ def test_public_sees_no_cp_episode_of_a_cp_trust_but_its_director_does(page, app
     assert "Challenged" not in text and "CP" not in page.locator("#trust-header").inner_text()
     login(page, app_server, "improvement_director")
     goto(page, app_server, f"/trust/{code}")
-    names = page.evaluate("() => document.querySelector('#trust-regime .js-plotly-plot')._fullData.map(t => t.name)")
+    names = page.evaluate(
+        "() => document.querySelector('#trust-regime .js-plotly-plot')._fullData.map(t => t.name)"
+    )
     assert "Challenged Providers" in names
 
 

@@ -24,16 +24,33 @@ pytestmark = pytest.mark.soak
 SECONDS = int(os.environ.get("SMQ_SOAK_SECONDS", "600"))
 USERS = int(os.environ.get("SMQ_SOAK_USERS", "20"))
 PATHS = [
-    "/download/trusts.csv", "/download/episodes.csv", "/download/uptake.csv", "/download/costs.csv",
-    "/download/ratings.csv?type=acute", "/download/trajectories.csv?metric=ae_4hr_pct&type=acute",
-    "/", "/timelines", "/_dash-layout", "/healthz",
+    "/download/trusts.csv",
+    "/download/episodes.csv",
+    "/download/uptake.csv",
+    "/download/costs.csv",
+    "/download/ratings.csv?type=acute",
+    "/download/trajectories.csv?metric=ae_4hr_pct&type=acute",
+    "/",
+    "/timelines",
+    "/_dash-layout",
+    "/healthz",
 ]
-FILTERS = ["", "type=acute", "type=mental_health", "group=clear_improver", "regime=smq", "region=London",
-           "from=2015-01-01&to=2019-12-31"]
+FILTERS = [
+    "",
+    "type=acute",
+    "type=mental_health",
+    "group=clear_improver",
+    "regime=smq",
+    "region=London",
+    "from=2015-01-01&to=2019-12-31",
+]
 
 
 def rss_kb(pid: int) -> int:
-    pids = [pid] + [int(p) for p in subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()]
+    pids = [pid] + [
+        int(p)
+        for p in subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+    ]
     total = 0
     for p in pids:
         try:
@@ -58,7 +75,9 @@ def test_soak(tmp_path):
 
         def connections() -> int:
             with admin.connect() as conn:
-                return conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE datname = :d"), {"d": database}).scalar()
+                return conn.execute(
+                    text("SELECT count(*) FROM pg_stat_activity WHERE datname = :d"), {"d": database}
+                ).scalar()
 
         errors: list[str] = []
         latencies: list[float] = []
@@ -106,9 +125,11 @@ def test_soak(tmp_path):
         memory = [s[1] for s in steady]
         conns = [s[2] for s in steady]
         p95 = statistics.quantiles(latencies, n=20)[18] if len(latencies) > 20 else max(latencies)
-        report = (f"soak: {SECONDS}s, {USERS} users, {count} requests, {len(errors)} errors, p95 {p95 * 1000:.0f} ms, "
-                  f"RSS {memory[0] / 1024:.0f}→{memory[-1] / 1024:.0f} MB (max {max(memory) / 1024:.0f}), "
-                  f"connections {conns[0]}→{conns[-1]} (max {max(conns)})")
+        report = (
+            f"soak: {SECONDS}s, {USERS} users, {count} requests, {len(errors)} errors, p95 {p95 * 1000:.0f} ms, "
+            f"RSS {memory[0] / 1024:.0f}→{memory[-1] / 1024:.0f} MB (max {max(memory) / 1024:.0f}), "
+            f"connections {conns[0]}→{conns[-1]} (max {max(conns)})"
+        )
         print(report)
         (Path(__file__).resolve().parents[2] / "tests" / "artifacts").mkdir(parents=True, exist_ok=True)
         (Path(__file__).resolve().parents[2] / "tests" / "artifacts" / "soak.txt").write_text(report + "\n")
