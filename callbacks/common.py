@@ -10,11 +10,11 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard.auth import current_viewer
 from data_access import queries
 from data_access.cache import memoized
 from data_access.filters import Filters
 from data_access.viewer import Viewer
+from layouts.context import viewer as current_viewer
 
 log = logging.getLogger("smq_monitor.callbacks")
 

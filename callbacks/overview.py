@@ -5,11 +5,11 @@ from __future__ import annotations
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from callbacks.common import cached_answer, db_safe, filters_from, viewer
-from dashboard import report_jobs, theme
+from dashboard import theme
 from dashboard.figures import overview as figures
 from dashboard.figures import timelines as timeline_figures
 from data_access import queries, timeline_queries
-from layouts import components
+from layouts import components, context
 from layouts.ids import Shell
 from layouts.overview import Ids
 
@@ -144,7 +144,7 @@ def start_pack(n_clicks: int | None, search: str | None):
     if not n_clicks:
         return no_update, no_update, no_update, no_update
     filters, _ = filters_from(search)
-    job_id = report_jobs.start_job(viewer(), filters)
+    job_id = context.services().start_pack(viewer(), filters)
     shown, _ = pack_status({"state": "queued", "progress": 0, "step": "starting"})
     return job_id, False, shown, True
 
@@ -160,5 +160,5 @@ def start_pack(n_clicks: int | None, search: str | None):
 def poll_pack(n_intervals: int | None, job_id: str | None):
     if not job_id or not isinstance(job_id, str):
         return no_update, True, False
-    shown, running = pack_status(report_jobs.job_status(job_id, viewer()))
+    shown, running = pack_status(context.services().pack_status(job_id, viewer()))
     return shown, not running, running

@@ -2,34 +2,31 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import Connection
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-
 _engines: dict[str, Engine] = {}
 _lock = threading.Lock()
+_configured_url: str | None = None
 
 
-def instance_dir() -> Path:
-    """Where local state lives (the SQLite file, a generated secret key)."""
-    path = Path(os.environ.get("SMQ_INSTANCE_DIR", PROJECT_ROOT / "instance"))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def configure(url: str | None) -> None:
+    """Set the database this process reads and writes; the app factory and the command line call
+    it with `Settings.database_url`, the one place the URL is decided. None forgets it."""
+    global _configured_url
+    _configured_url = url.strip() if url else None
 
 
-def default_database_url() -> str:
-    url = os.environ.get("DATABASE_URL", "").strip()
-    if url:
-        return url
-    return f"sqlite:///{instance_dir() / 'smq-monitor.sqlite3'}"
+def database_url() -> str:
+    """The configured database URL."""
+    if not _configured_url:
+        raise RuntimeError("no database is configured: call data_access.db.configure(url) first")
+    return _configured_url
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API callback
@@ -43,7 +40,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API
 
 def get_engine(url: str | None = None) -> Engine:
     """One pooled engine per URL per process (gunicorn workers each get their own)."""
-    url = url or default_database_url()
+    url = url or database_url()
     with _lock:
         engine = _engines.get(url)
         if engine is None:

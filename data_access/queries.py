@@ -20,7 +20,7 @@ from sqlalchemy import and_, select
 
 from data_access import models
 from data_access.cache import TtlValue, memoized
-from data_access.db import default_database_url, get_engine, read_frame
+from data_access.db import database_url, get_engine, read_frame
 from data_access.filters import Filters, KnownValues
 from data_access.groups import derive_groups, episode_days, public_group
 from data_access.viewer import Viewer
@@ -70,7 +70,7 @@ def data_version() -> int:
             ).scalar()
         return int(value or 0)
 
-    return int(_version_memo.get(default_database_url(), load))
+    return int(_version_memo.get(database_url(), load))
 
 
 def forget_data_version() -> None:

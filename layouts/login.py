@@ -8,9 +8,9 @@ import dash_bootstrap_components as dbc
 from dash import html
 from flask import has_request_context
 
-from dashboard.auth import csrf_token
 from data_access.filters import Filters
 from data_access.viewer import Viewer
+from layouts import context
 from layouts.pages import Page, register
 
 TITLE = "Sign in"
@@ -27,7 +27,7 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], query: str = ""
     params = dict(parse_qsl(query.lstrip("?")))
     error = params.get("error") == "1"
     next_url = params.get("next", "/")
-    token = csrf_token() if has_request_context() else ""
+    token = context.services().csrf_token() if has_request_context() else ""
     message = None
     if error:
         message = dbc.Alert(

@@ -6,12 +6,12 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard.auth import current_viewer
 from dashboard.labels import GROUP_LABELS, REGIME_LABELS, ROLE_LABELS, TYPE_LABELS
 from data_access import queries
 from data_access.filters import REGIME_FILTERS
 from data_access.viewer import Viewer
 from data_access.vocab import CP_GROUPS, GROUPS, TRUST_TYPES
+from layouts import context
 from layouts.ids import Filter, Shell
 from layouts.pages import nav_pages
 
@@ -228,7 +228,7 @@ def chart_source(info: dict) -> str:
 
 def layout() -> html.Div:
     """Built per request: the viewer and the dataset decide what the frame shows."""
-    viewer = current_viewer()
+    viewer = context.viewer()
     outage = False
     try:
         info = queries.dataset_info()

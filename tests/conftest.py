@@ -74,10 +74,12 @@ def database_url(request, tmp_path: Path, monkeypatch) -> Iterator[str]:
         url = _fresh_postgres_url()
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("SMQ_INSTANCE_DIR", str(tmp_path / "instance"))
+    db.configure(url)
     queries.forget_data_version()
     init_db(url)
     yield url
     db.dispose_engines()
+    db.configure(None)
     queries.forget_data_version()
     if request.param == "postgresql":
         _drop_postgres(url)

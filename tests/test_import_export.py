@@ -208,7 +208,7 @@ def run_cli(*args: str, stdin: str = "", env_url: str) -> subprocess.CompletedPr
 
     env = dict(os.environ, DATABASE_URL=env_url)
     return subprocess.run(
-        [sys.executable, "-m", "dashboard.cli", *args],
+        [sys.executable, "-m", "smq_monitor.cli", *args],
         input=stdin,
         capture_output=True,
         text=True,

@@ -9,7 +9,7 @@ from datetime import date, datetime
 import pandas as pd
 import pytest
 
-from dashboard import report, report_jobs, tables
+from dashboard import report, tables
 from dashboard.figures import interventions as intervention_figures
 from dashboard.figures import overview as overview_figures
 from dashboard.figures import timelines as timeline_figures
@@ -17,6 +17,7 @@ from data_access.filters import Filters
 from data_access.timeline_queries import monthly_regime_counts
 from data_access.viewer import PUBLIC, Viewer
 from data_access.vocab import GROUPS, TRUST_TYPES
+from smq_monitor.web import report_jobs
 
 AS_OF = date(2024, 3, 31)
 CP_WORDS = (

@@ -8,8 +8,8 @@ import pytest
 import requests
 from werkzeug.security import check_password_hash
 
-from dashboard.config import ConfigError, load_settings
 from data_access import users
+from smq_monitor.config import ConfigError, load_settings
 
 pytestmark = pytest.mark.xdist_group("browser")
 

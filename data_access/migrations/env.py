@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from data_access.db import default_database_url, get_engine
+from data_access.db import database_url, get_engine
 from data_access.models import Base
 
 config = context.config
@@ -13,7 +13,7 @@ target_metadata = Base.metadata
 
 def run_migrations_offline() -> None:
     context.configure(
-        url=config.get_main_option("sqlalchemy.url") or default_database_url(),
+        url=config.get_main_option("sqlalchemy.url") or database_url(),
         target_metadata=target_metadata,
         literal_binds=True,
         render_as_batch=True,
@@ -29,7 +29,7 @@ def run_migrations_online() -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
-    url = config.get_main_option("sqlalchemy.url") or default_database_url()
+    url = config.get_main_option("sqlalchemy.url") or database_url()
     engine = get_engine(url)
     with engine.connect() as conn:
         context.configure(connection=conn, target_metadata=target_metadata, render_as_batch=True)

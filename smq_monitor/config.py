@@ -6,8 +6,24 @@ import hashlib
 import os
 import secrets
 from dataclasses import dataclass
+from pathlib import Path
 
-from data_access.db import default_database_url, instance_dir
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+def instance_dir() -> Path:
+    """Where local state lives (the SQLite file, a generated secret key, findings packs)."""
+    path = Path(os.environ.get("SMQ_INSTANCE_DIR", PROJECT_ROOT / "instance"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def database_url_from_environment() -> str:
+    """`DATABASE_URL`, or the embedded SQLite file under the instance folder (contract §1)."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if url:
+        return url
+    return f"sqlite:///{instance_dir() / 'smq-monitor.sqlite3'}"
 
 
 class ConfigError(RuntimeError):
@@ -67,7 +83,7 @@ class Settings:
 
 def load_settings(**overrides) -> Settings:
     debug = _truthy(os.environ.get("SMQ_DEBUG")) or _truthy(os.environ.get("FLASK_DEBUG"))
-    database_url = os.environ.get("DATABASE_URL", "").strip() or default_database_url()
+    database_url = database_url_from_environment()
     local_default = not os.environ.get("DATABASE_URL", "").strip()
     # Secure cookies need HTTPS; the local default and debug serve plain HTTP on loopback.
     secure = not (debug or local_default) and not _truthy(os.environ.get("SMQ_INSECURE_COOKIES"))

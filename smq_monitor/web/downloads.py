@@ -13,10 +13,10 @@ from flask import Blueprint, Response, abort, request, stream_with_context
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import tables
-from dashboard.auth import current_viewer
 from data_access import queries
 from data_access.filters import Filters
 from data_access.viewer import Viewer
+from smq_monitor.web.auth import current_viewer
 
 bp = Blueprint("downloads", __name__)
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

@@ -34,16 +34,16 @@ from pathlib import Path
 from flask import Blueprint, Flask, abort, current_app, jsonify, request, send_file
 
 from dashboard import report, tables
-from dashboard.auth import _same_origin, current_viewer
 from dashboard.figures import interventions as intervention_figures
 from dashboard.figures import overview as overview_figures
 from dashboard.figures import timelines as timeline_figures
 from dashboard.labels import ROLE_LABELS
 from data_access import overview_queries, queries, timeline_queries
-from data_access.db import instance_dir
 from data_access.filters import Filters
 from data_access.viewer import Viewer
 from data_access.vocab import GROUPS, TRUST_TYPES
+from smq_monitor.config import instance_dir
+from smq_monitor.web.auth import _same_origin, current_viewer
 
 log = logging.getLogger("smq_monitor.reports")
 bp = Blueprint("reports", __name__)

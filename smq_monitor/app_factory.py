@@ -1,4 +1,9 @@
-"""The app factory: a Flask server with the Dash app, auth, downloads, health and caching."""
+"""The composition root: the only code that knows every layer and wires them together.
+
+`create_server` builds the Flask side (sign-in, downloads, findings-pack jobs, security headers,
+health, caching); `create_app` puts the Dash app on it, hands the Dash side the web services it
+needs (`layouts.context`) and registers the callbacks. Nothing imports this module back.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +12,17 @@ import logging
 import dash
 from flask import Flask, Response
 
-from dashboard import auth, downloads, report_jobs, security
-from dashboard.config import Settings, load_settings
+from dashboard import theme
 from data_access import db
 from data_access.cache import cache
-from data_access.db import PROJECT_ROOT
+from layouts import context
+from smq_monitor.config import PROJECT_ROOT, Settings, load_settings
+from smq_monitor.web import auth, downloads, report_jobs, security
 
 
 def create_server(settings: Settings | None = None) -> Flask:
     settings = settings or load_settings()
+    db.configure(settings.database_url)
     server = Flask("smq_monitor")
     server.config.update(settings.flask_config())
     server.config["SMQ_SETTINGS"] = settings
@@ -37,12 +44,19 @@ def create_server(settings: Settings | None = None) -> Flask:
 
 
 def create_app(settings: Settings | None = None) -> dash.Dash:
-    """Build the whole app. Callbacks register globally when `callbacks` is imported."""
-    import callbacks  # noqa: F401 - registers the callbacks
-    from dashboard import theme
+    """Build the whole app."""
+    server = create_server(settings)
+    context.install(
+        context.WebServices(
+            viewer=auth.current_viewer,
+            csrf_token=auth.csrf_token,
+            start_pack=report_jobs.start_job,
+            pack_status=report_jobs.job_status,
+        )
+    )
+    import callbacks  # noqa: F401 - registers the callbacks (Dash's global registry)
     from layouts import shell
 
-    server = create_server(settings)
     theme.apply_theme()
     app = dash.Dash(
         "smq_monitor",

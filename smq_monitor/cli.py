@@ -14,11 +14,12 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from data_access import importer
-from data_access.db import default_database_url, get_engine
+from data_access import db, importer
+from data_access.db import get_engine
 from data_access.exporter import export_directory
 from data_access.schema import init_db
 from data_access.users import add_user
+from smq_monitor.config import database_url_from_environment
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 
@@ -101,10 +102,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: 2 for usage errors, 0 for --help
         return int(exc.code or 0)
+    db.configure(database_url_from_environment())
     try:
         if args.command == "init-db":
             init_db()
-            print(f"schema is up to date in {_safe_url(default_database_url())}")
+            print(f"schema is up to date in {_safe_url(db.database_url())}")
             return EXIT_OK
         if args.command == "demo":
             if args.if_empty:
@@ -123,7 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "users":
             return cmd_users_add(args.name, args.role, args.trusts)
         if args.command == "serve":
-            from dashboard.app_factory import create_app
+            from smq_monitor.app_factory import create_app
 
             app = create_app()
             app.run(host=args.host, port=args.port, debug=args.debug)

@@ -1,0 +1,1 @@
+"""The Flask side: sign-in, downloads, findings-pack jobs, security headers."""
