@@ -8,10 +8,9 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from data_access import queries
 from data_access.cache import memoized
+from data_access.errors import DatabaseUnavailable
 from data_access.filters import Filters
 from data_access.viewer import Viewer
 from layouts.context import viewer as current_viewer
@@ -27,7 +26,7 @@ def filters_from(search: str | None) -> tuple[Filters, list[str]]:
     """Parse the URL against the data; without the database, parse without known values."""
     try:
         return queries.parse_filters(search, current_viewer())
-    except SQLAlchemyError:
+    except DatabaseUnavailable:
         return Filters.from_query(search or "")
 
 
@@ -40,7 +39,7 @@ def db_safe(fallback: Callable[[], Any]) -> Callable:
         def wrapper(*args, **kwargs):
             try:
                 return fn(*args, **kwargs)
-            except SQLAlchemyError:
+            except DatabaseUnavailable:
                 log.warning("database error in %s", fn.__name__, exc_info=True)
                 return fallback()
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dash import Input, Output, State, callback, clientside_callback, ctx, no_update
-from sqlalchemy.exc import SQLAlchemyError
 
 from callbacks.common import filters_from, log, viewer
 from callbacks.urlsync import UrlField, apply_value, search_for, value_from
 from data_access import db
+from data_access.errors import DatabaseUnavailable
 from layouts import components
 from layouts.ids import Filter, Shell
 from layouts.pages import nav_pages, not_found, render, resolve
@@ -37,7 +37,7 @@ def route(pathname: str | None, search: str | None):
     filters, notices = filters_from(search)
     try:
         content = render(page, filters, viewer(), notices, search or "", kwargs)
-    except SQLAlchemyError:
+    except DatabaseUnavailable:
         content = components.error_state()
     except Exception:  # a page bug must not become a blank screen or a 500
         log.exception("rendering %s failed", pathname)

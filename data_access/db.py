@@ -7,8 +7,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pandas as pd
-from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.engine import Connection
+from sqlalchemy import Engine, create_engine, event, exc, text
+from sqlalchemy.engine import Connection, ExceptionContext, make_url
+
+from data_access.errors import DatabaseUnavailable
 
 _engines: dict[str, Engine] = {}
 _lock = threading.Lock()
@@ -38,6 +40,22 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API
     cursor.close()
 
 
+def safe_url(url: str) -> str:
+    """The URL with any password hidden, for messages and logs."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _translate(context: ExceptionContext) -> None:
+    """Every failure while talking to the database leaves data_access as DatabaseUnavailable.
+
+    Integrity errors are left as they are: they are the importer's to explain, never an outage."""
+    if isinstance(context.sqlalchemy_exception, exc.IntegrityError):
+        return
+    raise DatabaseUnavailable(str(context.original_exception).strip().splitlines()[0][:300]) from (
+        context.sqlalchemy_exception or context.original_exception
+    )
+
+
 def get_engine(url: str | None = None) -> Engine:
     """One pooled engine per URL per process (gunicorn workers each get their own)."""
     url = url or database_url()
@@ -59,6 +77,7 @@ def get_engine(url: str | None = None) -> Engine:
                     pool_timeout=5,
                     connect_args={"connect_timeout": 3},
                 )
+            event.listen(engine, "handle_error", _translate)
             _engines[url] = engine
         return engine
 
@@ -73,7 +92,12 @@ def dispose_engines() -> None:
 
 @contextmanager
 def connect(url: str | None = None) -> Iterator[Connection]:
-    with get_engine(url).connect() as conn:
+    """A pooled connection; a pool with no connection free in time is an outage too."""
+    try:
+        conn = get_engine(url).connect()
+    except exc.TimeoutError as error:
+        raise DatabaseUnavailable("no database connection was free in time") from error
+    with conn:
         yield conn
 
 
@@ -93,7 +117,7 @@ def read_frame(statement) -> pd.DataFrame:
     Rows are turned into plain tuples first: pandas builds a frame from tuples several times
     faster than from SQLAlchemy Row objects (about 0.2 s against 2 s for 230k rows).
     """
-    with get_engine().connect() as conn:
+    with connect() as conn:
         result = conn.execute(statement)
         columns = list(result.keys())
         return pd.DataFrame([tuple(row) for row in result], columns=columns)

@@ -17,7 +17,7 @@ from sqlalchemy import Integer, String, case, cast, func, select, type_coerce
 
 from data_access import models, queries
 from data_access.cache import memoized
-from data_access.db import get_engine
+from data_access.db import connect, get_engine
 from data_access.filters import Filters
 from data_access.viewer import Viewer
 
@@ -105,7 +105,7 @@ def _value_index(version: int) -> dict[str, np.ndarray]:
     v = models.MetricValue
     engine = get_engine()
     days = func.aggregate_strings(cast(_signed_day(engine.dialect.name), String), ",")
-    with engine.connect() as conn:
+    with connect() as conn:
         rows = conn.execute(
             select(v.metric_id, v.trust_code, func.count(), days).group_by(v.metric_id, v.trust_code)
         ).all()

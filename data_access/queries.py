@@ -20,7 +20,7 @@ from sqlalchemy import and_, select
 
 from data_access import models
 from data_access.cache import TtlValue, memoized
-from data_access.db import database_url, get_engine, read_frame
+from data_access.db import connect, database_url, read_frame
 from data_access.filters import Filters, KnownValues
 from data_access.groups import derive_groups, episode_days, public_group
 from data_access.viewer import Viewer
@@ -64,7 +64,7 @@ def data_version() -> int:
     """Bumped by every import; part of every cache key. Read at most every 2 s per process."""
 
     def load() -> int:
-        with get_engine().connect() as conn:
+        with connect() as conn:
             value = conn.execute(
                 select(models.DatasetInfo.data_version).where(models.DatasetInfo.id == 1)
             ).scalar()
@@ -80,7 +80,7 @@ def forget_data_version() -> None:
 @memoized()
 def _dataset_info(version: int) -> dict:
     del version
-    with get_engine().connect() as conn:
+    with connect() as conn:
         info = models.DatasetInfo.__table__
         row = conn.execute(select(info).where(info.c.id == 1)).mappings().first()
         if row is None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
-from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.labels import GROUP_LABELS, REGIME_LABELS, ROLE_LABELS, TYPE_LABELS
 from data_access import queries
+from data_access.errors import DatabaseUnavailable
 from data_access.filters import REGIME_FILTERS
 from data_access.viewer import Viewer
 from data_access.vocab import CP_GROUPS, GROUPS, TRUST_TYPES
@@ -238,7 +238,7 @@ def layout() -> html.Div:
             {"label": f"{name} ({code})", "value": code}
             for code, name in zip(trusts["trust_code"], trusts["trust_name"], strict=True)
         ]
-    except SQLAlchemyError:
+    except DatabaseUnavailable:
         outage = True
         info, regions, trust_options = {}, [], []
     return html.Div(

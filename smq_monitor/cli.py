@@ -106,7 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "init-db":
             init_db()
-            print(f"schema is up to date in {_safe_url(db.database_url())}")
+            print(f"schema is up to date in {db.safe_url(db.database_url())}")
             return EXIT_OK
         if args.command == "demo":
             if args.if_empty:
@@ -152,12 +152,6 @@ def cmd_users_add(name: str, role: str, trusts: str) -> int:
         return EXIT_REJECTED
     print(f"{'created' if created else 'updated'} user {name} ({role})")
     return EXIT_OK
-
-
-def _safe_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

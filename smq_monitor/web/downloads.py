@@ -10,10 +10,10 @@ from datetime import date
 
 import pandas as pd
 from flask import Blueprint, Response, abort, request, stream_with_context
-from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import tables
 from data_access import queries
+from data_access.errors import DatabaseUnavailable
 from data_access.filters import Filters
 from data_access.viewer import Viewer
 from smq_monitor.web.auth import current_viewer
@@ -124,7 +124,7 @@ def download(view: str) -> Response:
         viewer = current_viewer()
         filters, notices = queries.parse_filters(request.query_string.decode("utf-8", "replace"), viewer)
         frame = builder(viewer, filters)
-    except SQLAlchemyError:
+    except DatabaseUnavailable:
         return Response(
             "The database is not answering; try again in a moment.\n",
             status=503,
