@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from data_access import vocab
 
-REGIME_FILTERS: tuple[str, ...] = ("smq", "cp", "none")
+REGIME_FILTERS: tuple[str, ...] = (*vocab.REGIMES, "none")
 
 # Page-specific parameters kept in the URL beside the global filters, with their allowed values
 # (an empty tuple means free text, checked by the page itself).
@@ -22,7 +22,7 @@ EXTRA_PARAMS: dict[str, tuple[str, ...]] = {
     "sort": ("first_entry", "time_in_regime", "group", "name"),
     "rows": ("group", "type", "none"),
     "by": ("group", "type"),
-    "spc_break": ("none", "smq_entry", "smq_exit", "cp_entry"),
+    "spc_break": ("none", *(a for a in vocab.ALIGNMENTS if a != "calendar")),
     "metrics": (),
 }
 

@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -32,9 +33,10 @@ class Trust(Base):
     __tablename__ = "trusts"
 
     trust_code: Mapped[str] = mapped_column(String(16), primary_key=True)
-    trust_name: Mapped[str] = mapped_column(String(200))
+    trust_name: Mapped[str] = mapped_column(Text)
     trust_type: Mapped[str] = mapped_column(String(32), index=True)
-    region: Mapped[str | None] = mapped_column(String(100))
+    region: Mapped[str | None] = mapped_column(Text)
+    icb: Mapped[str | None] = mapped_column(Text)
     setting: Mapped[str | None] = mapped_column(String(16))
     teaching: Mapped[bool | None] = mapped_column(Boolean)
     evaluation_group: Mapped[str | None] = mapped_column(String(32))
@@ -52,6 +54,7 @@ class RegimeEpisode(Base):
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date)
     notes: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(Text)
 
 
 class CqcRating(Base):
@@ -71,8 +74,9 @@ class Metric(Base):
     __tablename__ = "metrics"
 
     metric_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(Text)
     unit: Mapped[str] = mapped_column(String(16))
+    target: Mapped[float | None] = mapped_column(Float)
     higher_is_better: Mapped[bool] = mapped_column(Boolean)
     frequency: Mapped[str | None] = mapped_column(String(16))
     applies_to: Mapped[str | None] = mapped_column(String(200))
@@ -98,8 +102,21 @@ class MetricValue(Base):
 
 
 class Intervention(Base):
+    """`start_date` is blank only for a `not_delivered`/`no_data` row, at most one per trust and
+    intervention (a partial unique index, since a unique constraint lets NULLs repeat)."""
+
     __tablename__ = "interventions"
-    __table_args__ = (UniqueConstraint("trust_code", "intervention", "start_date"),)
+    __table_args__ = (
+        UniqueConstraint("trust_code", "intervention", "start_date"),
+        Index(
+            "uq_interventions_undated",
+            "trust_code",
+            "intervention",
+            unique=True,
+            sqlite_where=text("start_date IS NULL"),
+            postgresql_where=text("start_date IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     trust_code: Mapped[str] = mapped_column(
@@ -107,10 +124,10 @@ class Intervention(Base):
     )
     intervention: Mapped[str] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(16))
-    start_date: Mapped[date] = mapped_column(Date)
+    start_date: Mapped[date | None] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date)
     amount_gbp: Mapped[float | None] = mapped_column(Float)
-    partner: Mapped[str | None] = mapped_column(String(200))
+    partner: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str | None] = mapped_column(Text)
 
 
@@ -140,7 +157,7 @@ class DatasetInfo(Base):
     __tablename__ = "dataset_info"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str | None] = mapped_column(String(200))
+    name: Mapped[str | None] = mapped_column(Text)
     synthetic: Mapped[bool | None] = mapped_column(Boolean)
     as_of: Mapped[date | None] = mapped_column(Date)
     licence: Mapped[str | None] = mapped_column(Text)
@@ -158,3 +175,6 @@ class User(Base):
     trusts: Mapped[str | None] = mapped_column(Text)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    # Bumped by sign-out everywhere, a password change or removal: a session cookie carries the
+    # generation it was issued under and is refused once they differ.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

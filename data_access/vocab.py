@@ -15,7 +15,13 @@ TRUST_TYPES: tuple[str, ...] = (
     "specialist",
 )
 SETTINGS: tuple[str, ...] = ("urban", "semi_urban", "rural")
-REGIMES: tuple[str, ...] = ("smq", "cp")
+REGIMES: tuple[str, ...] = ("smq", "rsp", "cp")
+# Intensive support: SMQ (2013-2021) and the Recovery Support Programme that replaced it
+# (with its successors, NOF segment 5 and the Provider Improvement Programme). An episode of
+# either that starts within SPELL_GAP_DAYS after another one's end continues the same spell.
+INTENSIVE_REGIMES: tuple[str, ...] = ("smq", "rsp")
+PUBLIC_REGIMES: frozenset[str] = frozenset(INTENSIVE_REGIMES)
+SPELL_GAP_DAYS = 31
 DOMAINS: tuple[str, ...] = ("overall", "safe", "effective", "caring", "responsive", "well_led")
 RATINGS: tuple[str, ...] = ("outstanding", "good", "requires_improvement", "inadequate")
 UNITS: tuple[str, ...] = ("percent", "rate", "count", "score", "gbp", "days", "minutes", "ratio")
@@ -56,10 +62,19 @@ GROUPS: tuple[str, ...] = (
     "never",
 )
 CP_GROUPS: frozenset[str] = frozenset({"cp_to_smq", "cp_only"})
-ALIGNMENTS: tuple[str, ...] = ("calendar", "smq_entry", "smq_exit", "cp_entry")
+ALIGNMENTS: tuple[str, ...] = (
+    "calendar",
+    "smq_entry",
+    "smq_exit",
+    "rsp_entry",
+    "rsp_exit",
+    "cp_entry",
+    "support_entry",
+    "support_exit",
+)
 ROLES: tuple[str, ...] = ("public", "improvement_director", "regulator", "analyst", "admin")
 FULL_ACCESS_ROLES: frozenset[str] = frozenset({"regulator", "analyst", "admin"})
-CURRENT_REGIMES: tuple[str, ...] = ("smq", "cp", "none")
+CURRENT_REGIMES: tuple[str, ...] = ("smq", "rsp", "cp", "none")
 
 # Rank of an overall CQC rating: higher is better. Used by the evaluation-group rules.
 RATING_RANK: dict[str, int] = {
