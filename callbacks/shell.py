@@ -90,8 +90,8 @@ def sync_global_filters(search: str | None, _reset, *values_and_path):
 
 
 @callback(
-    *[Output(f"nav-{p.path.strip('/') or 'overview'}", "href") for p in nav_pages()],
-    *[Output(f"nav-{p.path.strip('/') or 'overview'}", "className") for p in nav_pages()],
+    *[Output(p.nav_id, "href") for p in nav_pages()],
+    *[Output(p.nav_id, "className") for p in nav_pages()],
     Input(Shell.URL, "search"),
     Input(Shell.URL, "pathname"),
 )

@@ -10,7 +10,6 @@ from data_access import queries
 from data_access.filters import Filters
 from data_access.viewer import Viewer
 from layouts.components import card, download_link, page_header
-from layouts.pages import Page, register
 
 TITLE = "Cost-consequence"
 
@@ -157,6 +156,3 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], **_: str) -> ht
             ),
         ]
     )
-
-
-register(Page("/costs", TITLE, layout))

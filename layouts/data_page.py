@@ -18,7 +18,6 @@ from data_access.groups import GROUP_RULES
 from data_access.viewer import Viewer
 from data_access.vocab import CP_GROUPS
 from layouts.components import page_header
-from layouts.pages import Page, register
 
 TITLE = "Data and methods"
 
@@ -240,6 +239,3 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], **_: str) -> ht
         ],
         className="dq-page",
     )
-
-
-register(Page("/data", TITLE, layout))

@@ -12,7 +12,6 @@ from data_access.filters import Filters
 from data_access.viewer import Viewer
 from data_access.vocab import INTERVENTIONS
 from layouts.components import card, download_link, page_header
-from layouts.pages import Page, register
 
 TITLE = "Intervention uptake"
 
@@ -142,6 +141,3 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], **_: str) -> ht
             ),
         ]
     )
-
-
-register(Page("/interventions", TITLE, layout))

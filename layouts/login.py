@@ -11,7 +11,6 @@ from flask import has_request_context
 from data_access.filters import Filters
 from data_access.viewer import Viewer
 from layouts import context
-from layouts.pages import Page, register
 
 TITLE = "Sign in"
 
@@ -78,6 +77,3 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], query: str = ""
         ],
         className="smq-login",
     )
-
-
-register(Page("/login", TITLE, layout, nav=False, filter_bar=False))

@@ -8,7 +8,6 @@ from dashboard import theme
 from data_access.filters import Filters
 from data_access.viewer import Viewer
 from layouts.components import card, download_link, page_header
-from layouts.pages import Page, register
 
 TITLE = "Overview"
 PACK_POLL_MS = 800
@@ -80,6 +79,3 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], **_: str) -> ht
             card("Recent changes", dcc.Loading(html.Div(id=Ids.RECENT), delay_show=300)),
         ]
     )
-
-
-register(Page("/", TITLE, layout))

@@ -1,7 +1,8 @@
-"""The page registry: path → title and layout function (contract §4).
+"""The pages of the app, listed once in navigation order, and the router (contract §4).
 
-A small router of our own instead of dash.register_page: Dash's pages re-render the whole page
-when the query string changes, and here the query string changes on every filter change.
+A small router of our own instead of `dash.register_page`: Dash's pages re-render the whole page
+when the query string changes, and here the query string changes on every filter change. Each
+page module exposes `TITLE` and `layout(filters, viewer, notices, query, **path_args)`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dash import html
 
 from data_access.filters import Filters
 from data_access.viewer import Viewer
+from layouts import costs, data_page, interventions, login, overview, timelines, trajectories, trust
 from layouts.components import empty_state, page_header
 
 LayoutFn = Callable[..., html.Div]
@@ -26,31 +28,34 @@ class Page:
     layout: LayoutFn
     nav: bool = True
     filter_bar: bool = True
-    prefix: bool = False  # /trust/<code>
+    prefix: bool = False  # /trust/<code>: the rest of the path is the `code` argument
+
+    @property
+    def nav_id(self) -> str:
+        """The navigation link's component id."""
+        return f"nav-{self.path.strip('/') or 'overview'}"
 
 
-_PAGES: list[Page] = []
-
-
-def register(page: Page) -> None:
-    global _PAGES
-    _PAGES = [p for p in _PAGES if p.path != page.path] + [page]
-
-
-def pages() -> list[Page]:
-    _ensure_loaded()
-    return list(_PAGES)
+PAGES: tuple[Page, ...] = (
+    Page("/", overview.TITLE, overview.layout),
+    Page("/trajectories", trajectories.TITLE, trajectories.layout),
+    Page("/timelines", timelines.TITLE, timelines.layout),
+    Page("/interventions", interventions.TITLE, interventions.layout),
+    Page("/costs", costs.TITLE, costs.layout),
+    Page("/data", data_page.TITLE, data_page.layout),
+    Page("/trust/", trust.TITLE, trust.layout, nav=False, prefix=True),
+    Page("/login", login.TITLE, login.layout, nav=False, filter_bar=False),
+)
 
 
 def nav_pages() -> list[Page]:
-    order = ["/", "/trajectories", "/timelines", "/interventions", "/costs", "/data"]
-    found = {p.path: p for p in pages() if p.nav}
-    return [found[p] for p in order if p in found]
+    return [p for p in PAGES if p.nav]
 
 
 def resolve(pathname: str | None) -> tuple[Page | None, dict]:
-    path = (pathname or "/").rstrip("/") or "/"
-    for page in pages():
+    """The page at a path and its path arguments; (None, {}) when there is none."""
+    path = (pathname if isinstance(pathname, str) else "/").rstrip("/") or "/"
+    for page in PAGES:
         if page.prefix and path.startswith(page.path):
             rest = unquote(path[len(page.path) :]).strip("/")
             if rest and "/" not in rest:
@@ -66,27 +71,6 @@ def not_found(pathname: str) -> html.Div:
             page_header("Page not found", f"There is no page at {pathname}."),
             empty_state("Use the navigation above to find a view.", icon="bi-signpost-split"),
         ]
-    )
-
-
-_loaded = False
-
-
-def _ensure_loaded() -> None:
-    """Import the page modules once; each registers itself."""
-    global _loaded
-    if _loaded:
-        return
-    _loaded = True
-    from layouts import (  # noqa: F401 - imported for their registration
-        costs,
-        data_page,
-        interventions,
-        login,
-        overview,
-        timelines,
-        trajectories,
-        trust,
     )
 
 

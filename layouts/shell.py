@@ -66,7 +66,7 @@ def header(viewer: Viewer) -> html.Header:
             page.title if page.path != "/" else "Overview",
             href=page.path,
             className="smq-nav-link",
-            id=f"nav-{page.path.strip('/') or 'overview'}",
+            id=page.nav_id,
         )
         for page in nav_pages()
     ]

@@ -19,7 +19,6 @@ from dashboard.figures.timelines import (
 from data_access.filters import Filters
 from data_access.viewer import Viewer
 from layouts.components import card, download_link, kpi, page_header
-from layouts.pages import Page, register
 
 TITLE = "Timelines"
 
@@ -205,6 +204,3 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], query: str = ""
         ],
         className="tl-page",
     )
-
-
-register(Page("/timelines", TITLE, layout))

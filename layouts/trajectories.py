@@ -11,7 +11,6 @@ from data_access import queries
 from data_access.filters import Filters
 from data_access.viewer import Viewer
 from layouts.components import card, download_link, page_header
-from layouts.pages import Page, register
 
 TITLE = "Performance trajectories"
 COMPARE_LABELS = {
@@ -143,6 +142,3 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], **_: str) -> ht
             ),
         ]
     )
-
-
-register(Page("/trajectories", TITLE, layout))

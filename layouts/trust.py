@@ -8,7 +8,6 @@ from dashboard import theme
 from data_access.filters import Filters
 from data_access.viewer import Viewer
 from layouts.components import card
-from layouts.pages import Page, register
 
 TITLE = "Trust profile"
 
@@ -43,6 +42,3 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], code: str = "",
             ),
         ]
     )
-
-
-register(Page("/trust/", TITLE, layout, nav=False, prefix=True))
