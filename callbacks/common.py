@@ -1,19 +1,35 @@
-"""What every callback needs: the viewer, the filters from the URL, database-outage safety, and
-a memo of whole answers."""
+"""The seam every content callback goes through, and what the other callbacks share.
+
+`content_callback` registers `fn(filters, viewer)` as the callback that fills a page from the
+URL. It reads the URL (a hand-made request may send anything: what is not text counts as no
+filters), parses it against the data and the viewer's rights, turns a database outage into the
+page's fallback (an explanatory state; the banner tells the user and clears when it recovers),
+and memoizes the whole answer by the viewer's access, the data stamp and the normalised filters,
+so a filter anyone has asked for before costs a cache read and the same view under two
+spellings is computed once.
+"""
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import logging
 from collections.abc import Callable
 from typing import Any
 
+from dash import Input, Output, callback
+from dash.exceptions import PreventUpdate
+from plotly.io.json import to_json_plotly
+
 from data_access import queries
-from data_access.cache import memoized
+from data_access.cache import remembered_answer
 from data_access.errors import DatabaseUnavailable
 from data_access.filters import Filters
 from data_access.viewer import Viewer
 from layouts.context import viewer as current_viewer
+from layouts.ids import Shell
+from layouts.pages import resolve
 
 log = logging.getLogger("smq_monitor.callbacks")
 
@@ -22,17 +38,17 @@ def viewer() -> Viewer:
     return current_viewer()
 
 
-def filters_from(search: str | None) -> tuple[Filters, list[str]]:
+def filters_from(search: Any) -> tuple[Filters, list[str]]:
     """Parse the URL against the data; without the database, parse without known values."""
+    text = search if isinstance(search, str) else ""
     try:
-        return queries.parse_filters(search, current_viewer())
+        return queries.parse_filters(text, current_viewer())
     except DatabaseUnavailable:
-        return Filters.from_query(search or "")
+        return Filters.from_query(text)
 
 
 def db_safe(fallback: Callable[[], Any]) -> Callable:
-    """Turn a database failure into the callback's fallback output (an explanatory state),
-    instead of a traceback; the health banner tells the user and clears when it recovers."""
+    """Turn a database failure into the callback's fallback output instead of a traceback."""
 
     def decorate(fn: Callable) -> Callable:
         @functools.wraps(fn)
@@ -40,7 +56,7 @@ def db_safe(fallback: Callable[[], Any]) -> Callable:
             try:
                 return fn(*args, **kwargs)
             except DatabaseUnavailable:
-                log.warning("database error in %s", fn.__name__, exc_info=True)
+                log.warning("database unavailable in %s", fn.__name__)
                 return fallback()
 
         return wrapper
@@ -48,26 +64,47 @@ def db_safe(fallback: Callable[[], Any]) -> Callable:
     return decorate
 
 
-def cached_answer(fn: Callable) -> Callable:
-    """Memoize a content callback's whole answer (figures, tables, notes) by its inputs, the
-    viewer's access (`Viewer.cache_key`) and the data version, in the same cache as the queries.
+def _answer_key(name: str, who: Viewer, filters: Filters, path_args: dict) -> str:
+    parts = [name, who.cache_key(), queries.data_version(), queries.as_of().isoformat(), filters.cache_key()]
+    parts.append(json.dumps(path_args, sort_keys=True))
+    return "answer:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
-    A filter someone has asked for before is then answered without rebuilding figures; an import
-    changes the data version and so every key. Only for callbacks whose answer depends on nothing
-    else (not on time, clicks or a job's progress). Place it under `db_safe`: a failure is raised
-    through and never cached.
-    """
 
-    def answer(access: str, version: int, as_of_date, *args):
-        del access, version, as_of_date  # the cache key: what else decides the answer
-        return fn(*args)
+def content_callback(
+    *outputs: Output, fallback: Callable[[], Any], memo: bool = True, page: str | None = None
+) -> Callable:
+    """Register `fn(filters, viewer, **path_args)` as a page's content callback (see the module).
 
-    # the memo key is named after the function: one namespace per callback
-    answer.__module__, answer.__qualname__, answer.__name__ = fn.__module__, fn.__qualname__, fn.__name__
-    memo = memoized()(answer)
+    `page`: the path of a page with path arguments (`/trust/`): the callback also reads the
+    pathname and passes them (`code=...`), and does nothing on any other page. `memo=False` for an
+    answer that depends on something besides the data and the filters (the time of the last import)."""
 
-    @functools.wraps(fn)
-    def wrapper(*args):
-        return memo(current_viewer().cache_key(), queries.data_version(), queries.as_of(), *args)
+    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        name = f"{fn.__module__}.{fn.__qualname__}"
 
-    return wrapper
+        def answer(search: Any, pathname: Any = None) -> Any:
+            path_args: dict = {}
+            if page is not None:
+                found, path_args = resolve(pathname)
+                if found is None or found.path != page:
+                    raise PreventUpdate
+            try:
+                filters, _ = filters_from(search)
+                who = viewer()
+                if not memo:
+                    return fn(filters, who, **path_args)
+                key = _answer_key(name, who, filters, path_args)
+                return remembered_answer(
+                    key, lambda: fn(filters, who, **path_args), encode=to_json_plotly, decode=json.loads
+                )
+            except DatabaseUnavailable:
+                log.warning("database unavailable in %s", name)
+                return fallback()
+
+        answer.__name__ = fn.__name__
+        answer.__qualname__ = fn.__qualname__
+        inputs = [Input(Shell.URL, "search")] + ([Input(Shell.URL, "pathname")] if page else [])
+        callback(*outputs, *inputs)(answer)
+        return fn
+
+    return decorate

@@ -23,6 +23,11 @@ GLOBAL_FIELDS = [
 ]
 
 
+def _text(value) -> str:
+    """A URL part as text: a hand-made request may send anything else."""
+    return value if isinstance(value, str) else ""
+
+
 @callback(
     Output(Shell.PAGE, "children"),
     Output(Shell.TITLE, "data"),
@@ -31,12 +36,13 @@ GLOBAL_FIELDS = [
     State(Shell.URL, "search"),
 )
 def route(pathname: str | None, search: str | None):
+    pathname, search = _text(pathname) or "/", _text(search)
     page, kwargs = resolve(pathname)
     if page is None:
-        return not_found(pathname or "/"), "Page not found", True
+        return not_found(pathname), "Page not found", True
     filters, notices = filters_from(search)
     try:
-        content = render(page, filters, viewer(), notices, search or "", kwargs)
+        content = render(page, filters, viewer(), notices, search, kwargs)
     except DatabaseUnavailable:
         content = components.error_state()
     except Exception:  # a page bug must not become a blank screen or a 500
@@ -98,8 +104,8 @@ def sync_global_filters(search: str | None, _reset, *values_and_path):
 def nav_links(search: str | None, pathname: str | None):
     """Navigation keeps the filters, so moving between views keeps the selection."""
     pages = nav_pages()
-    hrefs = [p.path + (search or "") for p in pages]
-    current = (pathname or "/").rstrip("/") or "/"
+    hrefs = [p.path + _text(search) for p in pages]
+    current = (_text(pathname) or "/").rstrip("/") or "/"
     classes = ["smq-nav-link active" if p.path == current else "smq-nav-link" for p in pages]
     return *hrefs, *classes
 

@@ -3,57 +3,20 @@ that trust's page."""
 
 from __future__ import annotations
 
-from dash import Input, Output, State, callback, no_update
+from dash import Input, Output, callback, no_update
 
-from callbacks.common import cached_answer, db_safe, filters_from, viewer
-from callbacks.urlsync import UrlField, apply_value, search_for, value_from
-from dashboard import theme
+from callbacks.common import content_callback
+from callbacks.urlsync import UrlField, register_url_sync
+from dashboard import theme, timelines
 from dashboard.figures import timelines as figures
 from data_access import queries, timeline_queries
+from data_access.filters import Filters
+from data_access.viewer import Viewer
 from layouts import components
 from layouts.ids import Shell
-from layouts.timelines import Ids, kpi_cards
+from layouts.timelines import Ids, download_href, gantt_note, kpi_cards
 
-URL_FIELDS = [
-    UrlField(Ids.SORT, "sort", default=figures.DEFAULT_SORT),
-    UrlField(Ids.ROWS, "rows", default=figures.DEFAULT_ROWS),
-]
-
-
-# The page's controls and the URL, kept in step by two one-way callbacks: one whose inputs are
-# all page controls and one whose outputs are, so neither runs while another page is shown
-# (a callback mixing the URL with controls absent from the layout is an error in the browser).
-@callback(
-    Output(Shell.URL, "search", allow_duplicate=True),
-    *[Input(f.component_id, f.prop) for f in URL_FIELDS],
-    State(Shell.URL, "search"),
-    prevent_initial_call=True,
-)
-def controls_to_url(*values_and_search):
-    """A changed control writes the URL; controls that agree with it (as when the page is first
-    drawn) leave it alone, ignored parameters and their notices included."""
-    *values, search = values_and_search
-    filters, _ = filters_from(search)
-    if all(value_from(filters, f) == v for f, v in zip(URL_FIELDS, values, strict=True)):
-        return no_update
-    for field, value in zip(URL_FIELDS, values, strict=True):
-        filters = apply_value(filters, field, value)
-    new_search = search_for(filters)
-    return no_update if new_search == (search or "") else new_search
-
-
-@callback(
-    *[Output(f.component_id, f.prop, allow_duplicate=True) for f in URL_FIELDS],
-    Input(Shell.URL, "search"),
-    *[State(f.component_id, f.prop) for f in URL_FIELDS],
-    prevent_initial_call=True,
-)
-def url_to_controls(search: str | None, *shown):
-    """Back, forward and pasted links set the controls. A control already showing the right
-    value is left alone, so that setting it does not write a (canonical) URL back."""
-    filters, _ = filters_from(search)
-    wanted = [value_from(filters, f) for f in URL_FIELDS]
-    return [no_update if value == current else value for value, current in zip(wanted, shown, strict=True)]
+register_url_sync(Shell.URL, [UrlField(Ids.SORT, "sort"), UrlField(Ids.ROWS, "rows")], "timelines")
 
 
 def _overview_fallback():
@@ -61,27 +24,21 @@ def _overview_fallback():
     return theme.empty_figure(message), [components.error_state()], "", no_update
 
 
-@callback(
+@content_callback(
     Output(Ids.COUNTS, "figure"),
     Output(Ids.KPIS, "children"),
     Output(Ids.COUNTS_NOTE, "children"),
     Output(Ids.DOWNLOAD, "href"),
-    Input(Shell.URL, "search"),
+    fallback=_overview_fallback,
 )
-@db_safe(_overview_fallback)
-@cached_answer
-def update_overview(search: str | None):
+def update_overview(filters: Filters, who: Viewer):
     """Month-by-month counts and the headline figures for the filtered set."""
-    filters, _ = filters_from(search)
-    who = viewer()
     show_cp = who.sees_any_cp
     as_of = queries.as_of()
     counts = timeline_queries.monthly_counts(who, filters)
-    kpis = figures.timeline_kpis(queries.episodes(who, filters), as_of, show_cp)
+    kpis = timelines.timeline_kpis(queries.episodes(who, filters), as_of, show_cp)
     note = figures.counts_note(as_of, show_cp, partial_cp=not who.sees_everything)
-    query = filters.to_query()
-    href = "/download/episodes.csv" + (f"?{query}" if query else "")
-    return figures.counts_figure(counts, as_of, show_cp), kpi_cards(kpis), note, href
+    return figures.counts_figure(counts, as_of, show_cp), kpi_cards(kpis), note, download_href(filters)
 
 
 def _gantt_fallback():
@@ -89,31 +46,25 @@ def _gantt_fallback():
     return theme.empty_figure(message), {}, [], no_update, message
 
 
-@callback(
+@content_callback(
     Output(Ids.GANTT, "figure"),
     Output(Ids.GANTT, "style"),
     Output(Ids.TABLE, "rowData"),
     Output(Ids.TABLE, "style"),
     Output(Ids.GANTT_NOTE, "children"),
-    Input(Shell.URL, "search"),
+    fallback=_gantt_fallback,
 )
-@db_safe(_gantt_fallback)
-@cached_answer
-def update_gantt(search: str | None):
+def update_gantt(filters: Filters, who: Viewer):
     """One row per trust with an episode the viewer may see, sorted and grouped as the URL says."""
-    filters, _ = filters_from(search)
-    who = viewer()
     show_cp = who.sees_any_cp
     as_of = queries.as_of()
     episodes = queries.episodes(who, filters)
-    table = figures.trust_timeline_table(queries.trusts(who, filters), episodes)
-    rows = figures.gantt_rows(
-        table, filters.extra("sort", figures.DEFAULT_SORT), filters.extra("rows", figures.DEFAULT_ROWS)
-    )
+    table = timelines.trust_timeline_table(queries.trusts(who, filters), episodes)
+    rows = timelines.gantt_rows(table, filters.extra("sort"), filters.extra("rows"))
     codes = tuple(table["trust_code"])
     ratings = queries.ratings(who, filters, domains=("overall",))
     interventions = queries.interventions(who, filters)
-    drawn = figures.first_rows(rows)
+    drawn = timelines.first_rows(rows)
     figure = figures.gantt_figure(
         drawn,
         episodes,
@@ -124,18 +75,14 @@ def update_gantt(search: str | None):
     )
     style = {"height": f"{figure.layout.height or 260}px"}
     shown = int((drawn["kind"] == "trust").sum())
-    count = (
-        f"{len(table):,} trusts."
-        if shown == len(table)
-        else f"{len(table):,} trusts; the chart draws the first {shown:,} in this order and the table below lists "
-        "them all (narrow the filters, or sort differently, to draw others)."
+    table_style = {"height": f"{timelines.table_height(len(table))}px"}
+    return (
+        figure,
+        style,
+        timelines.timeline_table_rows(table, rows, show_cp),
+        table_style,
+        gantt_note(len(table), shown, as_of),
     )
-    note = (
-        f"{count} Bars run from entry to exit; an arrow marks an episode still running on "
-        f"{figures.date_words(as_of)}. Hover for dates; click a row (or a name in the table below) to open the trust."
-    )
-    table_style = {"height": f"{figures.table_height(len(table))}px"}
-    return figure, style, figures.timeline_table_rows(table, rows, show_cp), table_style, note
 
 
 @callback(

@@ -3,27 +3,34 @@
 from __future__ import annotations
 
 import pandas as pd
-from dash import Input, Output, State, callback, html, no_update
+from dash import Input, Output, State, callback, no_update
 
-from callbacks.common import cached_answer, db_safe, filters_from, viewer
+from callbacks.common import content_callback, filters_from
 from callbacks.urlsync import UrlField, register_url_sync, search_for
-from dashboard import spc, theme
+from dashboard import theme
 from dashboard.alignment import EVENT_COLUMNS
 from dashboard.figures import trajectories as figures
-from dashboard.labels import VARIATION_LABELS
 from data_access import queries
 from data_access.filters import Filters
+from data_access.viewer import Viewer
 from layouts import components
 from layouts.ids import Shell
-from layouts.trajectories import Ids, applicable_types, default_metric, metric_options
+from layouts.trajectories import (
+    Ids,
+    applicable_types,
+    default_metric,
+    metric_options,
+    spc_summary,
+    trajectory_note,
+)
 
 register_url_sync(
     Shell.URL,
     [
         UrlField(Ids.METRIC, "metric"),
-        UrlField(Ids.ALIGN, "align", default="calendar"),
-        UrlField(Ids.COMPARE, "compare", default="none"),
-        UrlField(Ids.BREAK, "spc_break", default="none"),
+        UrlField(Ids.ALIGN, "align"),
+        UrlField(Ids.COMPARE, "compare"),
+        UrlField(Ids.BREAK, "spc_break"),
     ],
     "trajectories",
 )
@@ -34,41 +41,15 @@ def _fallback():
     return empty, "", empty, [components.error_state()], no_update
 
 
-def _summary(summary: spc.SpcSummary | None, trust_name: str) -> list:
-    if summary is None:
-        return []
-    icon = summary.variation_icon
-    words = VARIATION_LABELS.get(
-        icon.split("_")[0] if not icon.startswith("common") else "common_cause", icon
-    )
-    reliability = "" if summary.reliable else " Fewer than 12 points: treat the limits as provisional."
-    return [
-        html.Img(
-            src=f"/assets/icons/variation-{icon}.svg", alt=words, className="spc-icon", height=48, width=48
-        ),
-        html.P(
-            [
-                html.Strong(trust_name),
-                f": latest {summary.latest_value:.1f}, mean {summary.mean:.1f}, "
-                f"process limits {summary.lower_limit:.1f} to {summary.upper_limit:.1f}. {words}.{reliability}",
-            ]
-        ),
-    ]
-
-
-@callback(
+@content_callback(
     Output(Ids.CHART, "figure"),
     Output(Ids.NOTE, "children"),
     Output(Ids.SPC, "figure"),
     Output(Ids.SPC_SUMMARY, "children"),
     Output(Ids.DOWNLOAD, "href"),
-    Input(Shell.URL, "search"),
+    fallback=_fallback,
 )
-@db_safe(_fallback)
-@cached_answer
-def update_trajectories(search: str | None):
-    filters, _ = filters_from(search)
-    who = viewer()
+def update_trajectories(filters: Filters, who: Viewer):
     metric_id = default_metric(filters, metric_options(applicable_types(filters, who)))
     query = filters.to_query()
     href = "/download/trajectories.csv" + (f"?{query}" if query else "")
@@ -84,18 +65,12 @@ def update_trajectories(search: str | None):
     national = queries.metric_values(who, national_filters, (metric_id,))
     episodes = queries.episodes(who, filters)
     selected = filters.trust
-    compare = filters.extra("compare", "none")
+    compare = filters.extra("compare")
     figure = figures.trajectory_figure(
         values, trusts, national, national_trusts, metric, filters.align, compare, selected, episodes
     )
-    shown = values["trust_code"].nunique()
-    note = (
-        f"{shown:,} trusts with values. Shaded band: the middle half of trusts; line: their median. "
-        f"Dotted grey: all {national['trust_code'].nunique():,} trusts of these types. "
-    )
-    note += (
-        f"Thin lines are individual trusts (drawn where a panel has at most {figures.MAX_LINES}); click one to "
-        "select it, or search a trust in the filter bar."
+    note = trajectory_note(
+        values["trust_code"].nunique(), national["trust_code"].nunique(), figures.MAX_LINES
     )
     if not selected:
         empty = theme.empty_figure(
@@ -104,13 +79,13 @@ def update_trajectories(search: str | None):
         return figure, note, empty, [], href
     series = values[values["trust_code"] == selected]
     breaks = []
-    column = EVENT_COLUMNS.get(filters.extra("spc_break", "none") or "")
+    column = EVENT_COLUMNS.get(filters.extra("spc_break") or "")
     row = trusts[trusts["trust_code"] == selected]
     if column and not row.empty and not pd.isna(row.iloc[0][column]):
         breaks = [pd.Timestamp(row.iloc[0][column]).date()]
     spc_figure, summary = figures.spc_chart(series, metric, breaks)
     name = row.iloc[0]["trust_name"] if not row.empty else selected
-    return figure, note, spc_figure, _summary(summary, name), href
+    return figure, note, spc_figure, spc_summary(summary, name), href
 
 
 @callback(

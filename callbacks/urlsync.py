@@ -1,7 +1,8 @@
 """Keep page controls and the URL query string in step, both ways.
 
 A control change writes the URL (so a copied link reproduces the view); a URL change (back,
-forward, a pasted link) sets the controls. One circular callback per set of controls does both.
+forward, a pasted link) sets the controls. Which query key a control holds, and its default, come
+from `data_access.filters` (`FIELD_KEYS` for the global filters, `PAGE_PARAMS` for a page's own).
 """
 
 from __future__ import annotations
@@ -12,19 +13,7 @@ from datetime import date
 from dash import Input, Output, State, callback, no_update
 
 from callbacks.common import filters_from
-from data_access.filters import Filters
-
-KEY_ATTR = {
-    "type": "types",
-    "group": "groups",
-    "region": "regions",
-    "regime": "regimes",
-    "trust": "trusts",
-    "metric": "metrics",
-    "from": "date_from",
-    "to": "date_to",
-    "align": "align",
-}
+from data_access.filters import FIELD_KEYS, PAGE_PARAMS, Filters
 
 
 @dataclass(frozen=True)
@@ -35,13 +24,17 @@ class UrlField:
     key: str
     multi: bool = False
     prop: str = "value"
-    default: str | None = None
+
+    @property
+    def default(self) -> str | None:
+        param = PAGE_PARAMS.get(self.key)
+        return param.default if param else ("calendar" if self.key == "align" else None)
 
 
 def value_from(filters: Filters, field: UrlField):
-    attr = KEY_ATTR.get(field.key)
+    attr = FIELD_KEYS.get(field.key)
     if attr is None:
-        return filters.extra(field.key, field.default)
+        return filters.extra(field.key)
     value = getattr(filters, attr)
     if isinstance(value, date):
         return value.isoformat()
@@ -51,7 +44,7 @@ def value_from(filters: Filters, field: UrlField):
 
 
 def apply_value(filters: Filters, field: UrlField, value) -> Filters:
-    attr = KEY_ATTR.get(field.key)
+    attr = FIELD_KEYS.get(field.key)
     if attr is None:
         text = value if isinstance(value, str) and value else None
         if text == field.default:
@@ -63,7 +56,7 @@ def apply_value(filters: Filters, field: UrlField, value) -> Filters:
         except (TypeError, ValueError):
             return filters
     if attr == "align":
-        return filters.with_(align=value or "calendar")
+        return filters.with_(align=value if isinstance(value, str) and value else "calendar")
     if isinstance(value, list | tuple):
         items = tuple(str(v) for v in value if v not in (None, ""))
     else:
@@ -83,20 +76,27 @@ def register_url_sync(url_id: str, fields: list[UrlField], name: str) -> None:
     URL) with inputs that exist on one page only (its controls): on other pages the renderer
     would report the missing control. Controls → URL takes only the controls as inputs; URL →
     controls takes only the URL and is skipped by Dash when the controls are not on screen.
+    Controls that already agree with the URL (as when the page is first drawn) write nothing, so
+    ignored parameters keep their notices and no second answer is computed.
     """
 
     def controls_to_url(*values_and_search):
         *values, search = values_and_search
         filters, _ = filters_from(search)
+        if all(value_from(filters, f) == v for f, v in zip(fields, values, strict=True)):
+            return no_update
         updated = filters
         for f, value in zip(fields, values, strict=True):
             updated = apply_value(updated, f, value)
         new_search = search_for(updated)
-        return no_update if new_search == (search or "") else new_search
+        return no_update if new_search == (search if isinstance(search, str) else "") else new_search
 
-    def url_to_controls(search):
+    def url_to_controls(search, *shown):
         filters, _ = filters_from(search)
-        return [value_from(filters, f) for f in fields]
+        wanted = [value_from(filters, f) for f in fields]
+        return [
+            no_update if value == current else value for value, current in zip(wanted, shown, strict=True)
+        ]
 
     controls_to_url.__name__ = f"url_from_{name}_controls"
     url_to_controls.__name__ = f"{name}_controls_from_url"
@@ -107,7 +107,8 @@ def register_url_sync(url_id: str, fields: list[UrlField], name: str) -> None:
         prevent_initial_call=True,
     )(controls_to_url)
     callback(
-        *[Output(f.component_id, f.prop, allow_duplicate=True) for f in fields],
+        [Output(f.component_id, f.prop, allow_duplicate=True) for f in fields],  # a list: always a list back
         Input(url_id, "search"),
+        *[State(f.component_id, f.prop) for f in fields],
         prevent_initial_call=True,
     )(url_to_controls)

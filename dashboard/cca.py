@@ -93,3 +93,45 @@ def classify_funding(funding: pd.DataFrame, episodes: pd.DataFrame, window_days:
         else:
             labels.append("other")
     return pd.Series(labels, index=funding.index, dtype=object)
+
+
+def chosen_metric(asked: tuple[str, ...], known) -> str | None:
+    """The metric the costs view sets beside the costs: the first one asked for that exists,
+    else the A&E 4-hour metric when the data has one, else none."""
+    known = list(known)
+    return next((m for m in asked if m in known), None) or next(
+        (m for m in known if m.startswith("ae_4hr")), None
+    )
+
+
+def with_metric_change(
+    table: pd.DataFrame,
+    trusts: pd.DataFrame,
+    values: pd.DataFrame | None,
+    metric: pd.Series | None,
+    as_of: date,
+) -> tuple[pd.DataFrame, str, str]:
+    """The cost-consequence table with each trust's change in `metric` since SMQ entry (words and
+    the number), and the scatter's y column and title: the metric change, or days in SMQ without
+    a metric."""
+    table = table.copy()
+    table["metric_change"] = ARROWS[""]
+    if metric is None or values is None:
+        return table, "smq_days", "Days in SMQ"
+    change = metric_change(values, trusts, bool(metric["higher_is_better"]), as_of).set_index("trust_code")
+    table["metric_change"] = [
+        f"{ARROWS[change.loc[c, 'direction']]} ({change.loc[c, 'before']:.1f} → {change.loc[c, 'latest']:.1f})"
+        if c in change.index and change.loc[c, "direction"]
+        else ARROWS[""]
+        for c in table["trust_code"]
+    ]
+    table["metric_delta"] = table["trust_code"].map(change["change"])
+    return table, "metric_delta", f"Change in {metric['name']}"
+
+
+def funding_rows(interventions: pd.DataFrame, episodes: pd.DataFrame, trusts: pd.DataFrame) -> pd.DataFrame:
+    """Central-funding rows with the moment each belongs to (`classify_funding`) and the trust's name."""
+    funding = interventions[interventions["intervention"] == "central_funding"].copy()
+    funding["moment"] = classify_funding(funding, episodes)
+    funding["trust_name"] = funding["trust_code"].map(trusts.set_index("trust_code")["trust_name"])
+    return funding

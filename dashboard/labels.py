@@ -20,14 +20,19 @@ TYPE_LABELS: dict[str, str] = {
 }
 REGIME_LABELS: dict[str, str] = {
     "smq": "Special Measures for Quality",
+    "rsp": "Recovery Support Programme",
     "cp": "Challenged Providers",
-    "none": "Neither regime",
+    "none": "No regime",
 }
-REGIME_SHORT: dict[str, str] = {"smq": "SMQ", "cp": "CP", "none": "None"}
+REGIME_SHORT: dict[str, str] = {"smq": "SMQ", "rsp": "RSP", "cp": "CP", "none": "None"}
 ALIGN_LABELS: dict[str, str] = {
     "calendar": "Calendar time",
+    "support_entry": "Months from entry into intensive support",
+    "support_exit": "Months from leaving intensive support",
     "smq_entry": "Months from SMQ entry",
     "smq_exit": "Months from SMQ exit",
+    "rsp_entry": "Months from RSP entry",
+    "rsp_exit": "Months from RSP exit",
     "cp_entry": "Months from CP entry",
 }
 RATING_LABELS: dict[str, str] = {

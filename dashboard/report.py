@@ -23,7 +23,6 @@ import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
 from dashboard.figures.overview import Headline
-from dashboard.figures.timelines import Kpi, date_words
 from dashboard.labels import (
     GROUP_LABELS,
     INTERVENTION_LABELS,
@@ -32,6 +31,8 @@ from dashboard.labels import (
     TYPE_LABELS,
     label,
 )
+from dashboard.timelines import Kpi
+from dashboard.words import date_words
 from data_access.filters import Filters
 
 PACK_TITLE = "smq-monitor findings pack"

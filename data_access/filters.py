@@ -15,15 +15,41 @@ from data_access import vocab
 
 REGIME_FILTERS: tuple[str, ...] = (*vocab.REGIMES, "none")
 
-# Page-specific parameters kept in the URL beside the global filters, with their allowed values
-# (an empty tuple means free text, checked by the page itself).
-EXTRA_PARAMS: dict[str, tuple[str, ...]] = {
-    "compare": ("none", "group", "type"),
-    "sort": ("first_entry", "time_in_regime", "group", "name"),
-    "rows": ("group", "type", "none"),
-    "by": ("group", "type"),
-    "spc_break": ("none", *(a for a in vocab.ALIGNMENTS if a != "calendar")),
-    "metrics": (),
+
+@dataclass(frozen=True)
+class PageParam:
+    """A page's own query-string parameter, declared once: its key, its choices (empty for free
+    text, checked by the page) and the value it takes when absent."""
+
+    key: str
+    choices: tuple[str, ...] = ()
+    default: str | None = None
+
+
+# Every page parameter kept in the URL beside the global filters.
+PAGE_PARAMS: dict[str, PageParam] = {
+    p.key: p
+    for p in (
+        PageParam("compare", ("none", "group", "type"), "none"),
+        PageParam("sort", ("first_entry", "time_in_regime", "group", "name"), "first_entry"),
+        PageParam("rows", ("group", "type", "none"), "group"),
+        PageParam("by", ("group", "type"), "group"),
+        PageParam("spc_break", ("none", *(a for a in vocab.ALIGNMENTS if a != "calendar")), "none"),
+        PageParam("metrics"),
+    )
+}
+
+# The global filters' query keys and the Filters field each one fills (contract §4).
+FIELD_KEYS: dict[str, str] = {
+    "type": "types",
+    "group": "groups",
+    "region": "regions",
+    "regime": "regimes",
+    "trust": "trusts",
+    "metric": "metrics",
+    "from": "date_from",
+    "to": "date_to",
+    "align": "align",
 }
 
 MULTI_KEYS = ("type", "group", "region", "regime", "trust", "metric")
@@ -124,11 +150,11 @@ class Filters:
 
         extras: list[tuple[str, str]] = []
         for key in list(values):
-            if key not in EXTRA_PARAMS:
+            if key not in PAGE_PARAMS:
                 notices.append(f"Ignored unknown parameter “{_shorten(key)}”.")
                 values.pop(key)
                 continue
-            allowed = EXTRA_PARAMS[key]
+            allowed = PAGE_PARAMS[key].choices
             for raw in values.pop(key):
                 if allowed and raw.lower() not in allowed:
                     notices.append(f"Ignored {key} “{_shorten(raw)}”.")
@@ -175,10 +201,30 @@ class Filters:
         return replace(self, **changes)
 
     def extra(self, key: str, default: str | None = None) -> str | None:
+        """A page parameter's value: as given, else `default`, else its declared default."""
         for k, v in self.extras:
             if k == key:
                 return v
-        return default
+        if default is not None:
+            return default
+        param = PAGE_PARAMS.get(key)
+        return param.default if param else None
+
+    def cache_key(self) -> str:
+        """The same view under any spelling gives one key: set-like values sorted, page parameters
+        at their declared default dropped (`metric` keeps its order: the first one is shown)."""
+        extras = tuple(
+            sorted((k, v) for k, v in self.extras if PAGE_PARAMS.get(k, PageParam(k)).default != v)
+        )
+        return replace(
+            self,
+            types=tuple(sorted(self.types)),
+            groups=tuple(sorted(self.groups)),
+            regions=tuple(sorted(self.regions)),
+            regimes=tuple(sorted(self.regimes)),
+            trusts=tuple(sorted(self.trusts)),
+            extras=extras,
+        ).to_query()
 
     def with_extra(self, key: str, value: str | None) -> Filters:
         kept = tuple((k, v) for k, v in self.extras if k != key)
@@ -198,11 +244,11 @@ class Filters:
     def trust_filters(self) -> Filters:
         """Only what selects trusts (for cache keys of trust-level queries)."""
         return Filters(
-            types=self.types,
-            groups=self.groups,
-            regions=self.regions,
-            regimes=self.regimes,
-            trusts=self.trusts,
+            types=tuple(sorted(self.types)),
+            groups=tuple(sorted(self.groups)),
+            regions=tuple(sorted(self.regions)),
+            regimes=tuple(sorted(self.regimes)),
+            trusts=tuple(sorted(self.trusts)),
             date_from=self.date_from,
             date_to=self.date_to,
         )

@@ -11,9 +11,8 @@ Each trust gets one group, first matching rule wins, unless trusts.csv overrides
 5. other_smq: any other trust that has been in SMQ;
 6. never: neither regime.
 
-The public may not learn who is on the CP list, so `public_group` maps a CP group to what the
-trust would be without its CP episodes; rules 1 and 2 do not look at CP, so this equals
-deriving the group from public data.
+The public may not learn who is on the CP list: what it sees is these rules applied to public
+data only (`access.visible_group`).
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ from datetime import date
 
 import pandas as pd
 
-from data_access.vocab import CP_GROUPS, GROUPS, RATING_RANK
+from data_access.vocab import GROUPS, RATING_RANK
 
 PROLONGED_DAYS = 730
 
@@ -117,10 +116,3 @@ def derive_groups(
         override = override[override.notna() & override.isin(GROUPS)]
         groups.loc[override.index] = override
     return groups
-
-
-def public_group(group: str, has_smq: bool) -> str:
-    """What someone who may not see the CP list is shown for a trust's group."""
-    if group in CP_GROUPS:
-        return "other_smq" if has_smq else "never"
-    return group

@@ -93,8 +93,8 @@ def _signed_day(dialect: str):
     return case((v.value.is_(None), -day), else_=day)
 
 
-@memoized()
-def _value_index(version: int) -> dict[str, np.ndarray]:
+@memoized
+def _value_index(version: str) -> dict[str, np.ndarray]:
     """Every metric value as compact arrays (its metric, trust, day and whether it is blank), read once per data
     version (four bytes a value). Coverage for any date window is then counted in memory:
     asking SQL again for each window meant a full scan of the values every time.
@@ -166,16 +166,16 @@ def value_counts_from(
     return counts, spans[["metric_id", "first_period", "last_period"]]
 
 
-@memoized()
+@memoized
 def _value_counts(
-    date_from: date | None, date_to: date | None, version: int
+    date_from: date | None, date_to: date | None, version: str
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Values per metric, trust and year, and each metric's first and last period."""
     return value_counts_from(_value_index(version), date_from, date_to)
 
 
-@memoized()
-def _coverage(viewer: Viewer, filters: Filters, version: int, as_of_date: date) -> pd.DataFrame:
+@memoized
+def _coverage(viewer: Viewer, filters: Filters, version: str, as_of_date: date) -> pd.DataFrame:
     del as_of_date  # part of the cache key: the trust set depends on it
     counts, spans = _value_counts(filters.date_from, filters.date_to, version)
     return coverage_from_counts(counts, spans, queries.metrics(), queries.trusts(viewer, filters))
@@ -203,8 +203,8 @@ def trusts_without_ratings_from(trusts: pd.DataFrame, ratings: pd.DataFrame) -> 
     return frame.sort_values("trust_name").reset_index(drop=True)
 
 
-@memoized()
-def _trusts_without_ratings(viewer: Viewer, filters: Filters, version: int, as_of_date: date) -> pd.DataFrame:
+@memoized
+def _trusts_without_ratings(viewer: Viewer, filters: Filters, version: str, as_of_date: date) -> pd.DataFrame:
     del version, as_of_date  # part of the cache key
     return trusts_without_ratings_from(queries.trusts(viewer, filters), queries.ratings(viewer, filters))
 

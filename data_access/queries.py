@@ -1,30 +1,28 @@
 """Role-aware queries: the only way the rest of the app reads data.
 
-Every public function takes a `Viewer` and a `Filters` and returns a DataFrame that is already
-filtered for that viewer, so a page, a hand-made callback request and a download all get the
-same answer. The confidentiality rule of the contract (§5) is applied here and nowhere else:
-
-* a viewer who may not see a trust's CP information gets no CP episode of it, its group mapped
-  away from `cp_*`, no CP entry date, and its interventions and costs only when dated on or after
-  its first SMQ entry and outside every CP episode;
-* filters (group, regime) run after that mapping, so they cannot be used to probe the list.
+Every public function takes a `Viewer` and a `Filters` and returns a DataFrame already limited
+to what that viewer may see, so a page, a hand-made callback request and a download all get the
+same answer. Each read is "base table per data version → what this class of viewer may see
+(`access`) → filter": the first two steps are memoized per process and data version, so a
+request's work depends on the filters and on what it shows, never on what it hides. Group and
+regime filters apply after the access rule, so they cannot be used to probe the CP list.
 """
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import and_, select
 
-from data_access import models
+from data_access import access, models
 from data_access.cache import TtlValue, memoized
 from data_access.db import connect, database_url, read_frame
 from data_access.filters import Filters, KnownValues
-from data_access.groups import derive_groups, episode_days, public_group
+from data_access.groups import derive_groups, episode_days
 from data_access.viewer import Viewer
-from data_access.vocab import CP_GROUPS
 
 _version_memo = TtlValue(ttl=2.0)
 
@@ -60,25 +58,37 @@ def _dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
 # Dataset metadata and data version
 
 
-def data_version() -> int:
-    """Bumped by every import; part of every cache key. Read at most every 2 s per process."""
+def data_version() -> str:
+    """The data stamp: part of every memo and cache key, re-read at most every 2 s per process.
 
-    def load() -> int:
+    It joins the database's identity (a hash of its URL), the version every import bumps and the
+    time of that import, so a recreated or different database, whose version starts again at 1,
+    never meets another's answers."""
+
+    def load() -> str:
         with connect() as conn:
-            value = conn.execute(
-                select(models.DatasetInfo.data_version).where(models.DatasetInfo.id == 1)
-            ).scalar()
-        return int(value or 0)
+            row = conn.execute(
+                select(models.DatasetInfo.data_version, models.DatasetInfo.imported_at).where(
+                    models.DatasetInfo.id == 1
+                )
+            ).first()
+        version, imported = (int(row[0] or 0), row[1]) if row else (0, None)
+        stamp = imported.isoformat() if imported else "-"
+        return f"{_database_identity()}:{version}:{stamp}"
 
-    return int(_version_memo.get(database_url(), load))
+    return str(_version_memo.get(database_url(), load))
+
+
+def _database_identity() -> str:
+    return hashlib.sha256(database_url().encode()).hexdigest()[:10]
 
 
 def forget_data_version() -> None:
     _version_memo.clear()
 
 
-@memoized()
-def _dataset_info(version: int) -> dict:
+@memoized
+def _dataset_info(version: str) -> dict:
     del version
     with connect() as conn:
         info = models.DatasetInfo.__table__
@@ -104,9 +114,13 @@ def _dataset_info(version: int) -> dict:
         }
 
 
-def dataset_info() -> dict:
+def dataset_info(viewer: Viewer | None = None) -> dict:
+    """The dataset's description. Its `notes` are free text: only for a viewer who may see CP
+    information (contract §5); pass the viewer to get them."""
     info = dict(_dataset_info(data_version()))
     info["as_of_effective"] = info["as_of"] or date.today()
+    if viewer is None or not viewer.sees_any_cp:
+        info["notes"] = None
     return info
 
 
@@ -116,22 +130,28 @@ def as_of() -> date:
 
 
 # --------------------------------------------------------------------------------------------
-# Trust-level base tables (not role-filtered: private to this module)
+# Base tables, once per data version (not role-filtered: private to this module)
 
 
-@memoized()
-def _trusts_table(version: int) -> pd.DataFrame:
+@memoized
+def _trusts_table(version: str) -> pd.DataFrame:
     del version
     t = models.Trust
     return _read(
         select(
-            t.trust_code, t.trust_name, t.trust_type, t.region, t.setting, t.teaching, t.evaluation_group
+            t.trust_code,
+            t.trust_name,
+            t.trust_type,
+            t.region,
+            t.setting,
+            t.teaching,
+            t.evaluation_group,
         ).order_by(t.trust_code)
     )
 
 
-@memoized()
-def _episodes_table(version: int) -> pd.DataFrame:
+@memoized
+def _episodes_table(version: str) -> pd.DataFrame:
     del version
     e = models.RegimeEpisode
     frame = _read(
@@ -142,42 +162,77 @@ def _episodes_table(version: int) -> pd.DataFrame:
     return _dates(frame, "start_date", "end_date")
 
 
-@memoized()
-def _overall_ratings(version: int) -> pd.DataFrame:
+@memoized
+def _all_ratings(version: str) -> pd.DataFrame:
     del version
     r = models.CqcRating
-    frame = _read(select(r.trust_code, r.publication_date, r.domain, r.rating).where(r.domain == "overall"))
+    frame = _read(
+        select(r.trust_code, r.publication_date, r.domain, r.rating).order_by(
+            r.trust_code, r.publication_date, r.domain
+        )
+    )
     return _dates(frame, "publication_date")
 
 
-@memoized()
-def _full_trust_base(version: int, as_of_date: date) -> pd.DataFrame:
-    """Every trust with its true group and first events; role mapping happens afterwards."""
+@memoized
+def _overall_ratings(version: str) -> pd.DataFrame:
+    ratings = _all_ratings(version)
+    return ratings[ratings["domain"] == "overall"].reset_index(drop=True)
+
+
+@memoized
+def _interventions_table(version: str) -> pd.DataFrame:
+    del version
+    i = models.Intervention
+    frame = _read(
+        select(
+            i.trust_code,
+            i.intervention,
+            i.status,
+            i.start_date,
+            i.end_date,
+            i.amount_gbp,
+            i.partner,
+            i.notes,
+        ).order_by(i.trust_code, i.start_date, i.intervention)
+    )
+    return _dates(frame, "start_date", "end_date")
+
+
+@memoized
+def _costs_table(version: str) -> pd.DataFrame:
+    del version
+    c = models.Cost
+    frame = _read(
+        select(c.trust_code, c.category, c.period_start, c.payer, c.amount_gbp, c.source, c.notes).order_by(
+            c.trust_code, c.period_start, c.category, c.payer
+        )
+    )
+    return _dates(frame, "period_start")
+
+
+def _first(episodes: pd.DataFrame, regime: str, column: str, codes: pd.Series) -> pd.Series:
+    """Each trust's first `column` date of its `regime` episodes (NaT without one)."""
+    part = episodes[episodes["regime"] == regime].dropna(subset=[column])
+    firsts = part.groupby("trust_code")[column].min()
+    return pd.to_datetime(codes.map(firsts)).astype("datetime64[ns]")
+
+
+@memoized
+def _full_trust_base(version: str, as_of_date: date) -> pd.DataFrame:
+    """Every trust with its true and its public group and its first events."""
     trusts = _trusts_table(version).copy()
     episodes = _episodes_table(version)
-    groups = derive_groups(trusts, episodes, _overall_ratings(version), as_of_date)
-    trusts["full_group"] = trusts["trust_code"].map(groups)
-    smq = episodes[episodes["regime"] == "smq"]
-    cp = episodes[episodes["regime"] == "cp"]
-    trusts["first_smq_entry"] = trusts["trust_code"].map(smq.groupby("trust_code")["start_date"].min())
-    exits = smq.dropna(subset=["end_date"]).groupby("trust_code")["end_date"].min()
-    trusts["first_smq_exit"] = trusts["trust_code"].map(exits)
-    trusts["first_cp_entry"] = trusts["trust_code"].map(cp.groupby("trust_code")["start_date"].min())
+    ratings = _overall_ratings(version)
+    trusts["full_group"] = trusts["trust_code"].map(derive_groups(trusts, episodes, ratings, as_of_date))
+    public_episodes = access.visible_episodes(episodes, Viewer())
+    public = derive_groups(trusts.drop(columns=["evaluation_group"]), public_episodes, ratings, as_of_date)
+    trusts["public_group"] = trusts["trust_code"].map(public)
+    codes = trusts["trust_code"]
+    trusts["first_smq_entry"] = _first(episodes, "smq", "start_date", codes)
+    trusts["first_smq_exit"] = _first(episodes, "smq", "end_date", codes)
+    trusts["first_cp_entry"] = _first(episodes, "cp", "start_date", codes)
     return trusts
-
-
-def _sees_cp_mask(viewer: Viewer, codes: pd.Series) -> np.ndarray:
-    if viewer.sees_everything:
-        return np.ones(len(codes), dtype=bool)
-    if viewer.role == "improvement_director" and viewer.trusts:
-        return codes.isin(viewer.trusts).to_numpy()
-    return np.zeros(len(codes), dtype=bool)
-
-
-def _visible_episodes(viewer: Viewer, version: int) -> pd.DataFrame:
-    episodes = _episodes_table(version)
-    keep = (episodes["regime"] == "smq").to_numpy() | _sees_cp_mask(viewer, episodes["trust_code"])
-    return episodes[keep]
 
 
 def _current_regime(episodes: pd.DataFrame, today: date) -> pd.Series:
@@ -193,26 +248,53 @@ def _current_regime(episodes: pd.DataFrame, today: date) -> pd.Series:
 
 
 # --------------------------------------------------------------------------------------------
+# What each class of viewer may see, once per data version
+
+
+@memoized
+def _visible_episodes(viewer: Viewer, version: str) -> pd.DataFrame:
+    return access.visible_episodes(_episodes_table(version), viewer).reset_index(drop=True)
+
+
+@memoized
+def _visible_trusts(viewer: Viewer, version: str, as_of_date: date) -> pd.DataFrame:
+    base = _full_trust_base(version, as_of_date).copy()
+    sees = access.sees_cp(viewer, base["trust_code"])
+    base["ever_smq"] = base["first_smq_entry"].notna()
+    base["ever_cp"] = base["first_cp_entry"].notna() & sees
+    indexed = base.set_index("trust_code")
+    base["evaluation_group"] = access.visible_groups(
+        indexed["full_group"], indexed["public_group"], viewer
+    ).to_numpy()
+    base.loc[~sees, "first_cp_entry"] = pd.NaT
+    episodes = _visible_episodes(viewer, version)
+    base["current_regime"] = (
+        base["trust_code"].map(_current_regime(episodes, as_of_date)).fillna("none").astype(object)
+    )
+    return base[TRUST_COLUMNS]
+
+
+@memoized
+def _visible_interventions(viewer: Viewer, version: str) -> pd.DataFrame:
+    frame = access.visible_dated(
+        _interventions_table(version), "start_date", viewer, _episodes_table(version)
+    )
+    return frame.reset_index(drop=True)
+
+
+@memoized
+def _visible_costs(viewer: Viewer, version: str) -> pd.DataFrame:
+    frame = access.visible_dated(_costs_table(version), "period_start", viewer, _episodes_table(version))
+    return frame.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------
 # Public queries
 
 
-@memoized()
-def _trusts(viewer: Viewer, filters: Filters, version: int, as_of_date: date) -> pd.DataFrame:
-    base = _full_trust_base(version, as_of_date).copy()
-    sees_cp = _sees_cp_mask(viewer, base["trust_code"])
-    ever_smq = base["first_smq_entry"].notna()
-    base["ever_smq"] = ever_smq
-    base["ever_cp"] = base["first_cp_entry"].notna() & sees_cp
-    mapped = [
-        group if sees else public_group(group, has_smq)
-        for group, sees, has_smq in zip(base["full_group"], sees_cp, ever_smq, strict=True)
-    ]
-    base["evaluation_group"] = mapped
-    base.loc[~sees_cp, "first_cp_entry"] = pd.NaT
-    episodes = _visible_episodes(viewer, version)
-    base["current_regime"] = base["trust_code"].map(_current_regime(episodes, as_of_date)).fillna("none")
-    base = base.drop(columns=["full_group"])
-
+@memoized
+def _trusts(viewer: Viewer, filters: Filters, version: str, as_of_date: date) -> pd.DataFrame:
+    base = _visible_trusts(viewer, version, as_of_date)
     keep = np.ones(len(base), dtype=bool)
     if filters.types:
         keep &= base["trust_type"].isin(filters.types).to_numpy()
@@ -223,7 +305,7 @@ def _trusts(viewer: Viewer, filters: Filters, version: int, as_of_date: date) ->
     if filters.trusts:
         keep &= base["trust_code"].isin(filters.trusts).to_numpy()
     if filters.regimes:
-        window = episodes
+        window = _visible_episodes(viewer, version)
         if filters.date_from is not None:
             window = window[
                 window["end_date"].isna() | (window["end_date"] >= pd.Timestamp(filters.date_from))
@@ -238,7 +320,7 @@ def _trusts(viewer: Viewer, filters: Filters, version: int, as_of_date: date) ->
                 codes = window.loc[window["regime"] == regime, "trust_code"]
                 in_regime |= base["trust_code"].isin(codes).to_numpy()
         keep &= in_regime
-    return base.loc[keep, TRUST_COLUMNS].reset_index(drop=True)
+    return base.loc[keep].reset_index(drop=True)
 
 
 def trusts(viewer: Viewer, filters: Filters | None = None) -> pd.DataFrame:
@@ -251,17 +333,27 @@ def trust_codes(viewer: Viewer, filters: Filters | None = None) -> list[str]:
     return trusts(viewer, filters)["trust_code"].tolist()
 
 
-@memoized()
-def _episodes(viewer: Viewer, filters: Filters, version: int, as_of_date: date) -> pd.DataFrame:
+def _in_window(frame: pd.DataFrame, start: str, end: str | None, filters: Filters) -> pd.DataFrame:
+    """Rows whose [start, end] (end blank: still running) meets the filters' date window; an
+    undated row (an intervention recorded as not delivered, with no date) belongs to every window."""
+    keep = np.ones(len(frame), dtype=bool)
+    if filters.date_from is not None:
+        since = pd.Timestamp(filters.date_from)
+        reaches = frame[start] >= since
+        if end is not None:
+            reaches |= frame[end].isna() | (frame[end] >= since)
+        keep &= reaches.to_numpy(dtype=bool)
+    if filters.date_to is not None:
+        keep &= (frame[start] <= pd.Timestamp(filters.date_to)).to_numpy(dtype=bool)
+    return frame[keep | frame[start].isna().to_numpy()]
+
+
+@memoized
+def _episodes(viewer: Viewer, filters: Filters, version: str, as_of_date: date) -> pd.DataFrame:
     codes = set(_trusts(viewer, filters, version, as_of_date)["trust_code"])
     episodes = _visible_episodes(viewer, version)
-    episodes = episodes[episodes["trust_code"].isin(codes)].copy()
-    if filters.date_from is not None:
-        episodes = episodes[
-            episodes["end_date"].isna() | (episodes["end_date"] >= pd.Timestamp(filters.date_from))
-        ]
-    if filters.date_to is not None:
-        episodes = episodes[episodes["start_date"] <= pd.Timestamp(filters.date_to)]
+    episodes = _in_window(episodes[episodes["trust_code"].isin(codes)], "start_date", "end_date", filters)
+    episodes = episodes.copy()
     episodes["days"] = episode_days(episodes["start_date"], episodes["end_date"], as_of_date)
     episodes["ongoing"] = episodes["end_date"].isna()
     return episodes.reset_index(drop=True)
@@ -269,26 +361,25 @@ def _episodes(viewer: Viewer, filters: Filters, version: int, as_of_date: date) 
 
 def episodes(viewer: Viewer, filters: Filters | None = None) -> pd.DataFrame:
     """Regime episodes of the filtered trusts: trust_code, regime, start_date, end_date, days,
-    ongoing, notes. CP episodes only where the viewer may see them."""
+    ongoing, notes. CP episodes, and notes, only where the viewer may see them."""
     filters = (filters or Filters()).trust_filters()
     return _episodes(viewer, filters, data_version(), as_of())
 
 
-@memoized()
+@memoized
 def _ratings(
-    viewer: Viewer, filters: Filters, domains: tuple[str, ...], version: int, as_of_date: date
+    viewer: Viewer, filters: Filters, domains: tuple[str, ...], version: str, as_of_date: date
 ) -> pd.DataFrame:
-    codes = _trusts(viewer, filters, version, as_of_date)["trust_code"].tolist()
-    r = models.CqcRating
-    stmt = select(r.trust_code, r.publication_date, r.domain, r.rating)
+    codes = set(_trusts(viewer, filters, version, as_of_date)["trust_code"])
+    frame = _all_ratings(version)
+    keep = frame["trust_code"].isin(codes).to_numpy().copy()
     if domains:
-        stmt = stmt.where(r.domain.in_(domains))
+        keep &= frame["domain"].isin(domains).to_numpy()
     if filters.date_from is not None:
-        stmt = stmt.where(r.publication_date >= filters.date_from)
+        keep &= (frame["publication_date"] >= pd.Timestamp(filters.date_from)).to_numpy()
     if filters.date_to is not None:
-        stmt = stmt.where(r.publication_date <= filters.date_to)
-    frame = _dates(_read(stmt.order_by(r.trust_code, r.publication_date, r.domain)), "publication_date")
-    return frame[frame["trust_code"].isin(codes)].reset_index(drop=True)
+        keep &= (frame["publication_date"] <= pd.Timestamp(filters.date_to)).to_numpy()
+    return frame[keep].reset_index(drop=True)
 
 
 def ratings(viewer: Viewer, filters: Filters | None = None, domains: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -297,8 +388,8 @@ def ratings(viewer: Viewer, filters: Filters | None = None, domains: tuple[str, 
     return _ratings(viewer, filters, tuple(domains), data_version(), as_of())
 
 
-@memoized()
-def _metrics(version: int) -> pd.DataFrame:
+@memoized
+def _metrics(version: str) -> pd.DataFrame:
     del version
     m = models.Metric
     frame = _read(
@@ -329,8 +420,8 @@ def metrics(types: tuple[str, ...] = ()) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-@memoized()
-def _known_values(version: int) -> KnownValues:
+@memoized
+def _known_values(version: str) -> KnownValues:
     trusts_frame = _trusts_table(version)
     return KnownValues(
         regions=frozenset(r for r in trusts_frame["region"].dropna().unique()),
@@ -349,20 +440,15 @@ def parse_filters(query: str | None, viewer: Viewer | None = None) -> tuple[Filt
     For a viewer who may see no CP information, CP groups and the CP regime are unknown values:
     dropped with a notice, as any unknown value is, so pages and downloads answer alike.
     """
-    filters, notices = Filters.from_query(query or "", known_values())
-    if viewer is not None and not viewer.sees_everything and not viewer.trusts:
-        hidden_groups = [g for g in filters.groups if g in CP_GROUPS]
-        if hidden_groups or "cp" in filters.regimes:
-            notices.append("Ignored filters on the Challenged Providers list: they need signing in.")
-            filters = filters.with_(
-                groups=tuple(g for g in filters.groups if g not in CP_GROUPS),
-                regimes=tuple(r for r in filters.regimes if r != "cp"),
-            )
+    filters, notices = Filters.from_query(query if isinstance(query, str) else "", known_values())
+    if viewer is not None:
+        filters, hidden = access.allowed_filters(filters, viewer)
+        notices += hidden
     return filters, notices
 
 
-@memoized()
-def _metric_table(metric_id: str, version: int) -> pd.DataFrame:
+@memoized
+def _metric_table(metric_id: str, version: str) -> pd.DataFrame:
     """Every value of one metric, for every trust: read once per data version, then filtered in
     memory for each filter change (a view's filters change far more often than the data)."""
     del version  # part of the cache key
@@ -379,9 +465,9 @@ def _metric_table(metric_id: str, version: int) -> pd.DataFrame:
 WHOLE_METRIC_FROM = 200
 
 
-@memoized()
+@memoized
 def _metric_values(
-    viewer: Viewer, filters: Filters, metric_ids: tuple[str, ...], version: int, as_of_date: date
+    viewer: Viewer, filters: Filters, metric_ids: tuple[str, ...], version: str, as_of_date: date
 ) -> pd.DataFrame:
     selected = _trusts(viewer, filters, version, as_of_date)["trust_code"]
     all_trusts = len(selected) == len(_trusts_table(version))
@@ -425,51 +511,12 @@ def metric_values(
     return _metric_values(viewer, filters, tuple(metric_ids), data_version(), as_of())
 
 
-def _public_dated(frame: pd.DataFrame, date_column: str, viewer: Viewer, version: int) -> pd.DataFrame:
-    """Keep rows this viewer may see: for trusts whose CP status is hidden from them, only rows
-    dated on or after the first SMQ entry and outside every CP episode."""
-    if frame.empty:
-        return frame
-    sees = _sees_cp_mask(viewer, frame["trust_code"])
-    if sees.all():
-        return frame
-    episodes = _episodes_table(version)
-    first_smq = episodes[episodes["regime"] == "smq"].groupby("trust_code")["start_date"].min()
-    dated = frame[date_column]
-    after_entry = (dated >= frame["trust_code"].map(first_smq)).fillna(False).to_numpy()
-    in_cp = np.zeros(len(frame), dtype=bool)
-    cp = episodes[episodes["regime"] == "cp"]
-    cp = cp[cp["trust_code"].isin(set(frame["trust_code"]))]
-    for row in cp.itertuples(index=False):
-        end = row.end_date if not pd.isna(row.end_date) else pd.Timestamp.max
-        in_cp |= (
-            (frame["trust_code"] == row.trust_code) & (dated >= row.start_date) & (dated <= end)
-        ).to_numpy()
-    keep = sees | (after_entry & ~in_cp & dated.notna().to_numpy())
-    return frame[keep]
-
-
-@memoized()
-def _interventions(viewer: Viewer, filters: Filters, version: int, as_of_date: date) -> pd.DataFrame:
+@memoized
+def _interventions(viewer: Viewer, filters: Filters, version: str, as_of_date: date) -> pd.DataFrame:
     codes = set(_trusts(viewer, filters, version, as_of_date)["trust_code"])
-    i = models.Intervention
-    frame = _read(
-        select(
-            i.trust_code, i.intervention, i.status, i.start_date, i.end_date, i.amount_gbp, i.partner, i.notes
-        ).order_by(i.trust_code, i.start_date, i.intervention)
-    )
-    frame = _dates(frame, "start_date", "end_date")
+    frame = _visible_interventions(viewer, version)
     frame = frame[frame["trust_code"].isin(codes)]
-    frame = _public_dated(frame, "start_date", viewer, version)
-    if filters.date_from is not None:
-        frame = frame[
-            frame["end_date"].isna()
-            | (frame["end_date"] >= pd.Timestamp(filters.date_from))
-            | (frame["start_date"] >= pd.Timestamp(filters.date_from))
-        ]
-    if filters.date_to is not None:
-        frame = frame[frame["start_date"] <= pd.Timestamp(filters.date_to)]
-    return frame.reset_index(drop=True)
+    return _in_window(frame, "start_date", "end_date", filters).reset_index(drop=True)
 
 
 def interventions(viewer: Viewer, filters: Filters | None = None) -> pd.DataFrame:
@@ -478,28 +525,15 @@ def interventions(viewer: Viewer, filters: Filters | None = None) -> pd.DataFram
     return _interventions(viewer, filters, data_version(), as_of())
 
 
-@memoized()
-def _costs(viewer: Viewer, filters: Filters, version: int, as_of_date: date) -> pd.DataFrame:
+@memoized
+def _costs(viewer: Viewer, filters: Filters, version: str, as_of_date: date) -> pd.DataFrame:
     codes = set(_trusts(viewer, filters, version, as_of_date)["trust_code"])
-    c = models.Cost
-    stmt = select(c.trust_code, c.category, c.period_start, c.payer, c.amount_gbp, c.source, c.notes)
-    if filters.date_from is not None:
-        stmt = stmt.where(c.period_start >= filters.date_from)
-    if filters.date_to is not None:
-        stmt = stmt.where(c.period_start <= filters.date_to)
-    frame = _dates(_read(stmt.order_by(c.trust_code, c.period_start, c.category, c.payer)), "period_start")
+    frame = _visible_costs(viewer, version)
     frame = frame[frame["trust_code"].isin(codes)]
-    return _public_dated(frame, "period_start", viewer, version).reset_index(drop=True)
+    return _in_window(frame, "period_start", None, filters).reset_index(drop=True)
 
 
 def costs(viewer: Viewer, filters: Filters | None = None) -> pd.DataFrame:
     """Cost rows of the filtered trusts, as this viewer may see them."""
     filters = (filters or Filters()).trust_filters()
     return _costs(viewer, filters, data_version(), as_of())
-
-
-@memoized()
-def _all_ratings(version: int) -> pd.DataFrame:
-    del version
-    r = models.CqcRating
-    return _dates(_read(select(r.trust_code, r.publication_date, r.domain, r.rating)), "publication_date")

@@ -83,8 +83,8 @@ def monthly_regime_counts(
     return pd.concat(parts, ignore_index=True)[COUNT_COLUMNS]
 
 
-@memoized()
-def _monthly_counts(viewer: Viewer, filters: Filters, version: int, as_of_date: date) -> pd.DataFrame:
+@memoized
+def _monthly_counts(viewer: Viewer, filters: Filters, version: str, as_of_date: date) -> pd.DataFrame:
     del version  # part of the cache key
     return monthly_regime_counts(
         queries.episodes(viewer, filters), as_of_date, filters.date_from, filters.date_to

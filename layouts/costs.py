@@ -5,10 +5,12 @@ from __future__ import annotations
 import dash_ag_grid as dag
 from dash import dcc, html
 
-from dashboard import theme
+from dashboard import cca, theme
+from dashboard.labels import GROUP_LABELS, RATING_LABELS, label, trust_link_markdown
 from data_access import queries
 from data_access.filters import Filters
 from data_access.viewer import Viewer
+from layouts import components
 from layouts.components import card, download_link, page_header
 
 TITLE = "Cost-consequence"
@@ -73,6 +75,70 @@ def grid_columns() -> list[dict]:
             },
         },
     ]
+
+
+def grid_rows(table) -> list[dict]:
+    rows = []
+    for row in table.to_dict("records"):
+        rows.append(
+            {
+                **{
+                    k: row[k]
+                    for k in (
+                        "trust_code",
+                        "total_cost_gbp",
+                        "cost_payer_nhsi_gbp",
+                        "cost_payer_trust_gbp",
+                        "smq_days",
+                    )
+                },
+                "cost_per_month_in_regime_gbp": None
+                if row["cost_per_month_in_regime_gbp"] != row["cost_per_month_in_regime_gbp"]
+                else row["cost_per_month_in_regime_gbp"],
+                "trust": trust_link_markdown(row["trust_code"], row["trust_name"]),
+                "group": label(GROUP_LABELS, row["evaluation_group"]),
+                "exited": "yes" if row["exited_smq"] else "no",
+                "re_entered": "yes" if row["re_entered_smq"] else "no",
+                "rating_at_smq_entry": RATING_LABELS.get(row["rating_at_smq_entry"], "not rated"),
+                "latest_rating": RATING_LABELS.get(row["latest_rating"], "not rated"),
+                "metric_change": row["metric_change"],
+            }
+        )
+    return rows
+
+
+def summary_table(table) -> html.Table:
+    summary = cca.group_summary(table, {"total_cost_gbp": "Total cost £", "smq_days": "Days in SMQ"})
+    if summary.empty:
+        return components.empty_state("No trusts to summarise.")
+    head = html.Thead(
+        html.Tr(
+            [
+                html.Th("Evaluation group"),
+                html.Th("Trusts"),
+                html.Th("Median total cost"),
+                html.Th("Range of total cost"),
+                html.Th("Median days in SMQ"),
+                html.Th("Range of days"),
+            ]
+        )
+    )
+    body = [
+        html.Tr(
+            [
+                html.Td(label(GROUP_LABELS, r["evaluation_group"])),
+                html.Td(r["trusts"]),
+                html.Td(f"£{r['Total cost £ (median)']:,.0f}"),
+                html.Td("£" + r["Total cost £ (range)"].replace(" – ", " – £")),
+                html.Td(f"{r['Days in SMQ (median)']:,.0f}"),
+                html.Td(r["Days in SMQ (range)"]),
+            ]
+        )
+        for r in summary.to_dict("records")
+    ]
+    return html.Table(
+        [head, html.Tbody(body)], className="table table-sm smq-table", id="costs-summary-table"
+    )
 
 
 def layout(filters: Filters, viewer: Viewer, notices: list[str], **_: str) -> html.Div:

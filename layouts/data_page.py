@@ -10,13 +10,15 @@ from __future__ import annotations
 from dash import dcc, html
 
 from dashboard import spc, theme
+from dashboard.figures import data_quality as figures
 from dashboard.figures.data_quality import file_spec_rows, key_words
-from dashboard.labels import GROUP_LABELS
+from dashboard.labels import GROUP_LABELS, TYPE_LABELS, label
 from data_access.csv_format import FILES, FileSpec
 from data_access.filters import Filters
 from data_access.groups import GROUP_RULES
 from data_access.viewer import Viewer
 from data_access.vocab import CP_GROUPS
+from layouts import components
 from layouts.components import page_header
 
 TITLE = "Data and methods"
@@ -171,6 +173,87 @@ def _section(anchor: str, title: str, children, lede: str | None = None) -> html
         className="smq-card",
         id=anchor,
         tabIndex="-1",
+    )
+
+
+def dataset_list(info: dict) -> html.Dl:
+    synthetic = (
+        "Yes: invented trusts and numbers that describe no real NHS trust" if info.get("synthetic") else "No"
+    )
+    as_of = info.get("as_of")
+    as_of_words = figures.when_words(info["as_of_effective"]) + (
+        "" if as_of else " (no as-of date given: today)"
+    )
+    items = [
+        ("Name", info.get("name") or "Not named"),
+        ("As of", as_of_words),
+        ("Synthetic", synthetic),
+        ("Licence", info.get("licence") or "Not stated"),
+        ("Notes", info.get("notes") or "None"),
+        ("Last import", figures.when_words(info.get("imported_at"))),
+    ]
+    return html.Dl(
+        [part for term, text in items for part in (html.Dt(term), html.Dd(text))],
+        className="dq-dl dq-dl--short",
+    )
+
+
+def metrics_table(rows: list[dict[str, str]]) -> html.Table | html.Div:
+    if not rows:
+        return components.empty_state("No metric applies to the selected trust types.")
+    columns = ("Metric", "Definition", "Unit", "Polarity", "Frequency", "Trust types", "Source")
+    head = html.Thead(html.Tr([html.Th(c, scope="col") for c in columns]))
+    body = html.Tbody(
+        [
+            html.Tr(
+                [
+                    html.Th(
+                        [row["name"], html.Br(), html.Code(row["metric_id"], className="smq-small")],
+                        scope="row",
+                    ),
+                    html.Td(
+                        [
+                            row["description"],
+                            html.Div(row["domain"], className="smq-muted smq-small")
+                            if row["domain"]
+                            else None,
+                        ]
+                    ),
+                    html.Td(row["unit"]),
+                    html.Td(row["polarity"]),
+                    html.Td(row["frequency"]),
+                    html.Td(row["applies_to"]),
+                    html.Td(row["source"]),
+                ]
+            )
+            for row in rows
+        ]
+    )
+    return html.Table([head, body], className="table table-sm dq-table dq-metrics", id="data-metrics-table")
+
+
+def no_ratings_list(frame) -> html.Div | html.Ul:
+    if frame.empty:
+        return components.empty_state(
+            "Every filtered trust has an overall CQC rating.", icon="bi-check2-circle"
+        )
+    return html.Div(
+        [
+            html.P(f"{len(frame):,} trust{'s' if len(frame) != 1 else ''}:", className="smq-small"),
+            html.Ul(
+                [
+                    html.Li(
+                        [
+                            components.trust_link(t.trust_code, t.trust_name),
+                            f" · {label(TYPE_LABELS, t.trust_type)}",
+                            "" if t.any_domain_rating else " · no rating in any domain",
+                        ]
+                    )
+                    for t in frame.itertuples(index=False)
+                ],
+                className="dq-no-ratings",
+            ),
+        ]
     )
 
 

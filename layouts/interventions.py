@@ -7,7 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import theme
-from dashboard.labels import INTERVENTION_LABELS
+from dashboard.labels import GROUP_LABELS, INTERVENTION_LABELS, STATUS_LABELS, label, trust_link_markdown
 from data_access.filters import Filters
 from data_access.viewer import Viewer
 from data_access.vocab import INTERVENTIONS
@@ -71,6 +71,41 @@ def uptake_columns() -> list[dict]:
 
 def _graph(graph_id: str, filename: str) -> dcc.Loading:
     return dcc.Loading(dcc.Graph(id=graph_id, config=theme.graph_config(filename)), delay_show=300)
+
+
+def uptake_rows(uptake) -> list[dict]:
+    rows = []
+    for row in uptake.to_dict("records"):
+        out = {
+            "trust_code": row["trust_code"],
+            "trust": trust_link_markdown(row["trust_code"], row["trust_name"]),
+            "group": label(GROUP_LABELS, row["evaluation_group"]),
+        }
+        for intervention in INTERVENTIONS:
+            out[intervention] = STATUS_LABELS[row[intervention] or ""]
+        rows.append(out)
+    return rows
+
+
+def buddy_rows(interventions, trusts) -> list[dict]:
+    """Rows of the "who buddied with whom" grid: a grid, not an HTML table, so that hundreds of
+    pairs (scale 10) cost the browser no more than a dozen."""
+    pairs = interventions[interventions["intervention"] == "buddying"]
+    names = trusts.set_index("trust_code")["trust_name"]
+    return [
+        {
+            "trust": trust_link_markdown(r.trust_code, names.get(r.trust_code, r.trust_code)),
+            "partner": r.partner or "not recorded",
+            "start": f"{r.start_date:%Y-%m}",
+            "end": "ongoing" if _na(r.end_date) else f"{r.end_date:%Y-%m}",
+            "status": STATUS_LABELS.get(r.status, r.status),
+        }
+        for r in pairs.itertuples(index=False)
+    ]
+
+
+def _na(value) -> bool:
+    return value is None or value != value
 
 
 def layout(filters: Filters, viewer: Viewer, notices: list[str], **_: str) -> html.Div:

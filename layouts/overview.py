@@ -5,8 +5,11 @@ from __future__ import annotations
 from dash import dcc, html
 
 from dashboard import theme
+from dashboard.figures import overview as figures
+from dashboard.words import date_words
 from data_access.filters import Filters
 from data_access.viewer import Viewer
+from layouts import components
 from layouts.components import card, download_link, page_header
 
 TITLE = "Overview"
@@ -54,6 +57,84 @@ def findings_pack() -> html.Div:
         ],
         className="ov-pack",
     )
+
+
+def headline_cards(items: list[figures.Headline]) -> list:
+    return [
+        components.kpi(h.label, h.value, h.note, href=h.href, kpi_id=f"overview-kpi-{h.key}") for h in items
+    ]
+
+
+def recent_lists(frame, query: str) -> html.Div:
+    """Three short lists (entries, exits, ratings), newest first, each with a link to its view."""
+    suffix = f"?{query}" if query else ""
+    columns = []
+    for kind, title in figures.RECENT_KINDS:
+        part = frame[frame["kind"] == kind]
+        if part.empty:
+            body = html.P("None for the filtered trusts.", className="smq-muted smq-small")
+        else:
+            body = html.Ul(
+                [
+                    html.Li(
+                        [
+                            html.Span(date_words(row.date), className="ov-recent-date"),
+                            components.trust_link(row.trust_code, row.trust_name),
+                            f" {row.what}",
+                        ]
+                    )
+                    for row in part.itertuples(index=False)
+                ],
+                id=f"overview-recent-{kind}",
+            )
+        more = dcc.Link("All on the timelines", href="/timelines" + suffix, className="ov-recent-more")
+        columns.append(html.Div([html.H3(title), body, more]))
+    return html.Div(columns, className="ov-recent", id="overview-recent-list")
+
+
+def pack_status(status: dict | None) -> tuple[list, bool]:
+    """What the page shows for a job's status, and whether to keep polling."""
+    if status is None:
+        return [
+            html.Span(
+                "The findings pack is no longer available. Please make it again.", className="ov-pack-error"
+            )
+        ], False
+    state = status.get("state")
+    if state == "failed":
+        return [
+            html.Span(
+                status.get("error") or "The findings pack could not be made.", className="ov-pack-error"
+            )
+        ], False
+    if state == "done":
+        link = html.A(
+            [
+                html.I(className="bi bi-download", **{"aria-hidden": "true"}),
+                f" Download {status.get('filename')}",
+            ],
+            href=status["download_url"],
+            download=status.get("filename") or "",
+            id="overview-pack-download",
+            className="btn btn-outline-primary btn-sm",
+        )
+        return [html.Div("Findings pack ready.", className="smq-small"), link], False
+    pct = int(status.get("progress") or 0)
+    bar = html.Div(
+        html.Div(
+            className="progress-bar progress-bar-striped progress-bar-animated", style={"width": f"{pct}%"}
+        ),
+        className="progress",
+        role="progressbar",
+        id="overview-pack-progress",
+        **{
+            "aria-label": "Findings pack progress",
+            "aria-valuenow": pct,
+            "aria-valuemin": 0,
+            "aria-valuemax": 100,
+        },
+    )
+    return [html.Div(f"Making the findings pack: {status.get('step') or 'starting'} ({pct}%)"), bar], True
 
 
 def layout(filters: Filters, viewer: Viewer, notices: list[str], **_: str) -> html.Div:

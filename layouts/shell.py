@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
+from flask import g
 
 from dashboard.labels import GROUP_LABELS, REGIME_LABELS, ROLE_LABELS, TYPE_LABELS
 from data_access import queries
@@ -28,7 +29,7 @@ def group_options(viewer: Viewer) -> list[dict]:
 
 def regime_options(viewer: Viewer) -> list[dict]:
     codes = [r for r in REGIME_FILTERS if viewer.sees_everything or viewer.trusts or r != "cp"]
-    labels = {"smq": "Ever in SMQ", "cp": "Ever in CP", "none": REGIME_LABELS["none"]}
+    labels = {"smq": "Ever in SMQ", "rsp": "Ever in RSP", "cp": "Ever in CP", "none": REGIME_LABELS["none"]}
     return _options(labels, codes)
 
 
@@ -231,6 +232,8 @@ def layout() -> html.Div:
     viewer = context.viewer()
     outage = False
     try:
+        if g.get("smq_setup"):  # the app factory's one call while setting up: no database at boot
+            raise DatabaseUnavailable("not read while the app starts")
         info = queries.dataset_info()
         trusts = queries.trusts(viewer)
         regions = sorted(trusts["region"].dropna().unique())

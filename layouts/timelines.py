@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import theme
-from dashboard.figures.timelines import (
+from dashboard.timelines import (
     DEFAULT_ROWS,
     DEFAULT_SORT,
     ROW_GROUPINGS,
@@ -16,6 +18,7 @@ from dashboard.figures.timelines import (
     SORTS,
     Kpi,
 )
+from dashboard.words import date_words
 from data_access.filters import Filters
 from data_access.viewer import Viewer
 from layouts.components import card, download_link, kpi, page_header
@@ -37,6 +40,25 @@ class Ids:
 
 def kpi_cards(kpis: list[Kpi]) -> list:
     return [kpi(k.label, k.value, k.note, kpi_id=f"timelines-kpi-{k.key}") for k in kpis]
+
+
+def download_href(filters: Filters) -> str:
+    query = filters.to_query()
+    return "/download/episodes.csv" + (f"?{query}" if query else "")
+
+
+def gantt_note(trusts: int, shown: int, as_of: date) -> str:
+    """What the chart draws, and how to read it."""
+    count = (
+        f"{trusts:,} trusts."
+        if shown == trusts
+        else f"{trusts:,} trusts; the chart draws the first {shown:,} in this order and the table below lists "
+        "them all (narrow the filters, or sort differently, to draw others)."
+    )
+    return (
+        f"{count} Bars run from entry to exit; an arrow marks an episode still running on "
+        f"{date_words(as_of)}. Hover for dates; click a row (or a name in the table below) to open the trust."
+    )
 
 
 def _choice(title: str, component_id: str, options: dict[str, str], value: str) -> html.Fieldset:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard import theme
-from dashboard.labels import ALIGN_LABELS, METRIC_DOMAIN_LABELS
+from dashboard import spc, theme
+from dashboard.labels import ALIGN_LABELS, METRIC_DOMAIN_LABELS, VARIATION_LABELS
 from data_access import queries
 from data_access.filters import Filters
 from data_access.viewer import Viewer
@@ -79,6 +79,37 @@ def _choice(title: str, component_id: str, options: dict[str, str], value: str) 
             ),
         ],
         className="smq-choice",
+    )
+
+
+def spc_summary(summary: spc.SpcSummary | None, trust_name: str) -> list:
+    if summary is None:
+        return []
+    icon = summary.variation_icon
+    words = VARIATION_LABELS.get(
+        icon.split("_")[0] if not icon.startswith("common") else "common_cause", icon
+    )
+    reliability = "" if summary.reliable else " Fewer than 12 points: treat the limits as provisional."
+    return [
+        html.Img(
+            src=f"/assets/icons/variation-{icon}.svg", alt=words, className="spc-icon", height=48, width=48
+        ),
+        html.P(
+            [
+                html.Strong(trust_name),
+                f": latest {summary.latest_value:.1f}, mean {summary.mean:.1f}, "
+                f"process limits {summary.lower_limit:.1f} to {summary.upper_limit:.1f}. {words}.{reliability}",
+            ]
+        ),
+    ]
+
+
+def trajectory_note(shown: int, national: int, max_lines: int) -> str:
+    return (
+        f"{shown:,} trusts with values. Shaded band: the middle half of trusts; line: their median. "
+        f"Dotted grey: all {national:,} trusts of these types. "
+        f"Thin lines are individual trusts (drawn where a panel has at most {max_lines}); click one to "
+        "select it, or search a trust in the filter bar."
     )
 
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import logging
 
 import dash
-from flask import Flask, Response
+from flask import Flask, Response, g
 
 from dashboard import theme
 from data_access import db
-from data_access.cache import cache
+from data_access.cache import answers
 from layouts import context
 from smq_monitor.config import PROJECT_ROOT, Settings, load_settings
 from smq_monitor.web import auth, downloads, report_jobs, security
@@ -26,7 +26,7 @@ def create_server(settings: Settings | None = None) -> Flask:
     server = Flask("smq_monitor")
     server.config.update(settings.flask_config())
     server.config["SMQ_SETTINGS"] = settings
-    cache.init_app(server)
+    answers.init_app(server)
     server.register_blueprint(auth.bp)
     server.register_blueprint(downloads.bp)
     server.register_blueprint(report_jobs.bp)
@@ -74,7 +74,10 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     # Dash finishes setting itself up on the first request, after flagging it done; with
     # threaded workers a concurrent first request could be served half set up ("dash is not a
     # registered library"). Doing it here, once, before any request arrives closes that race.
+    # Setting up evaluates the layout once; `smq_setup` tells it not to read the database, which
+    # may be down, empty or not yet migrated while the app starts.
     with server.test_request_context("/"):
+        g.smq_setup = True
         app._setup_server()
     logging.getLogger("smq_monitor").setLevel(logging.INFO)
     return app

@@ -62,7 +62,7 @@ class Settings:
         prefix = "smq:" + hashlib.sha256(self.database_url.encode()).hexdigest()[:10] + ":"
         if self.cache_redis_url:
             cache.update(
-                CACHE_TYPE="RedisCache",
+                CACHE_TYPE="data_access.cache.fault_tolerant_redis",
                 CACHE_REDIS_URL=self.cache_redis_url,
                 CACHE_KEY_PREFIX=prefix,
                 CACHE_OPTIONS={"socket_connect_timeout": 0.5, "socket_timeout": 1.0},

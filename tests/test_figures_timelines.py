@@ -7,7 +7,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from dashboard.figures import timelines as tl
+from dashboard import timelines as tl
+from dashboard import words
+from dashboard.figures import timelines as tlf
 from data_access.timeline_queries import month_snapshots, monthly_regime_counts
 
 AS_OF = date(2024, 3, 31)
@@ -120,16 +122,16 @@ def test_monthly_counts_keep_to_the_date_filters_and_count_trusts_not_episodes()
 
 
 def test_durations_and_periods_in_words():
-    assert tl.date_words(pd.Timestamp("2016-03-14")) == "14 Mar 2016"
-    assert tl.period_words(pd.Timestamp("2016-03-14"), pd.Timestamp("2017-10-02"), 567, AS_OF) == (
+    assert words.date_words(pd.Timestamp("2016-03-14")) == "14 Mar 2016"
+    assert words.period_words(pd.Timestamp("2016-03-14"), pd.Timestamp("2017-10-02"), 567, AS_OF) == (
         "14 Mar 2016 – 2 Oct 2017, 19 months"
     )
-    assert tl.period_words(pd.Timestamp("2022-01-01"), None, 820, AS_OF).startswith(
+    assert words.period_words(pd.Timestamp("2022-01-01"), None, 820, AS_OF).startswith(
         "1 Jan 2022 – ongoing on 31 Mar 2024"
     )
-    assert tl.duration_words(20) == "20 days"
-    assert tl.duration_words(1) == "1 day"
-    assert tl.duration_words(3 * 365 + 62) == "3 years 2 months"
+    assert words.duration_words(20) == "20 days"
+    assert words.duration_words(1) == "1 day"
+    assert words.duration_words(3 * 365 + 62) == "3 years 2 months"
 
 
 def test_kpis_count_trusts_time_re_entries_and_exits():
@@ -137,14 +139,14 @@ def test_kpis_count_trusts_time_re_entries_and_exits():
     assert kpis["ever_smq"].value == "3"
     assert "1 still in SMQ" in kpis["ever_smq"].note
     smq_days = {"AAA": 567, "BBB": (pd.Timestamp(AS_OF) - pd.Timestamp("2016-07-01")).days, "CCC": 364 + 365}
-    median = sorted(smq_days.values())[1] / tl.DAYS_PER_MONTH
+    median = sorted(smq_days.values())[1] / words.DAYS_PER_MONTH
     assert kpis["median_smq"].value == f"{median:.0f} months"
-    assert kpis["longest_smq"].value == f"{smq_days['BBB'] / tl.DAYS_PER_MONTH:.0f} months"
+    assert kpis["longest_smq"].value == f"{smq_days['BBB'] / words.DAYS_PER_MONTH:.0f} months"
     assert "BBB" in kpis["longest_smq"].note
     assert kpis["re_entries"].value == "1"
     assert kpis["exits"].value == "3" and "2 trusts" in kpis["exits"].note
     # BBB: CP from 10 Jan 2015, SMQ from 1 Jul 2016; DDD never entered SMQ.
-    gap = (pd.Timestamp("2016-07-01") - pd.Timestamp("2015-01-10")).days / tl.DAYS_PER_MONTH
+    gap = (pd.Timestamp("2016-07-01") - pd.Timestamp("2015-01-10")).days / words.DAYS_PER_MONTH
     assert kpis["cp_to_smq"].value == f"{gap:.0f} months"
     assert "1 trust" in kpis["cp_to_smq"].note
 
@@ -242,7 +244,7 @@ def trace(fig, **meta):
 
 def test_gantt_draws_bars_markers_and_ongoing_arrows_in_few_traces(table):
     rows = tl.gantt_rows(table, "first_entry", "group")
-    fig = tl.gantt_figure(rows, EPISODES, RATINGS, INTERVENTIONS, AS_OF, show_cp=True)
+    fig = tlf.gantt_figure(rows, EPISODES, RATINGS, INTERVENTIONS, AS_OF, show_cp=True)
     assert len(fig.data) <= 9
     smq = trace(fig, kind="episode", regime="smq")
     cp = trace(fig, kind="episode", regime="cp")
@@ -268,7 +270,7 @@ def test_gantt_draws_bars_markers_and_ongoing_arrows_in_few_traces(table):
 def test_gantt_without_cp_names_no_cp():
     public = EPISODES[EPISODES["regime"] == "smq"]
     rows = tl.gantt_rows(tl.trust_timeline_table(TRUSTS, public), "first_entry", "group")
-    fig = tl.gantt_figure(rows, public, RATINGS, INTERVENTIONS, AS_OF, show_cp=False)
+    fig = tlf.gantt_figure(rows, public, RATINGS, INTERVENTIONS, AS_OF, show_cp=False)
     assert trace(fig, kind="episode", regime="cp") is None
     assert "CP" not in fig.layout.title.text
     assert not any("Challenged" in (t.name or "") for t in fig.data)
@@ -276,25 +278,25 @@ def test_gantt_without_cp_names_no_cp():
 
 def test_empty_gantt_and_counts_explain_themselves():
     rows = tl.gantt_rows(tl.trust_timeline_table(TRUSTS, EPISODES.iloc[0:0]), "first_entry", "group")
-    fig = tl.gantt_figure(rows, EPISODES.iloc[0:0], RATINGS, INTERVENTIONS, AS_OF, show_cp=False)
+    fig = tlf.gantt_figure(rows, EPISODES.iloc[0:0], RATINGS, INTERVENTIONS, AS_OF, show_cp=False)
     assert fig.layout.meta["empty"] and "No trust" in fig.layout.annotations[0].text
     assert "CP" not in fig.layout.annotations[0].text
-    empty_counts = tl.counts_figure(monthly_regime_counts(EPISODES.iloc[0:0], AS_OF), AS_OF, show_cp=True)
+    empty_counts = tlf.counts_figure(monthly_regime_counts(EPISODES.iloc[0:0], AS_OF), AS_OF, show_cp=True)
     assert "No trust" in empty_counts.layout.annotations[0].text
 
 
 def test_counts_figure_has_a_line_per_visible_regime():
     counts = monthly_regime_counts(EPISODES, AS_OF)
-    fig = tl.counts_figure(counts, AS_OF, show_cp=True)
+    fig = tlf.counts_figure(counts, AS_OF, show_cp=True)
     assert [t.meta["regime"] for t in fig.data] == ["smq", "cp"]
     assert fig.data[0].line.dash != fig.data[1].line.dash
     assert fig.layout.yaxis.title.text == "Trusts (number)"
-    public = tl.counts_figure(
+    public = tlf.counts_figure(
         monthly_regime_counts(EPISODES[EPISODES["regime"] == "smq"], AS_OF), AS_OF, show_cp=False
     )
     assert [t.meta["regime"] for t in public.data] == ["smq"]
     assert "CP" not in public.layout.title.text
-    assert "CP" not in tl.counts_note(AS_OF, show_cp=False, partial_cp=True)
+    assert "CP" not in tlf.counts_note(AS_OF, show_cp=False, partial_cp=True)
 
 
 def test_table_rows_link_every_trust_and_hide_cp_columns_from_the_public(table):

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from data_access.groups import derive_groups, public_group
+from data_access.groups import derive_groups
 
 AS_OF = date(2019, 6, 30)
 
@@ -89,9 +89,3 @@ def test_first_matching_rule_wins():
 
 def test_override_from_trusts_csv_wins():
     assert group_of([], override="clear_improver") == "clear_improver"
-
-
-def test_public_group_hides_cp():
-    assert public_group("cp_to_smq", has_smq=True) == "other_smq"
-    assert public_group("cp_only", has_smq=False) == "never"
-    assert public_group("clear_improver", has_smq=True) == "clear_improver"

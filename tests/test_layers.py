@@ -28,12 +28,12 @@ PACKAGES = ("data_access", "dashboard", "layouts", "callbacks", "smq_monitor")
 
 
 def rank(module: str) -> int | None:
-    best = None
-    for prefix, level in LAYERS:
-        if module == prefix or module.startswith(prefix + "."):
-            if best is None or len(prefix) > len(best[0]):
-                best = (prefix, level)
-    return best[1] if best else None
+    matches = [
+        (len(prefix), level)
+        for prefix, level in LAYERS
+        if module == prefix or module.startswith(prefix + ".")
+    ]
+    return max(matches)[1] if matches else None
 
 
 def module_name(path: Path) -> str:

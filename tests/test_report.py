@@ -9,7 +9,7 @@ from datetime import date, datetime
 import pandas as pd
 import pytest
 
-from dashboard import report, tables
+from dashboard import report, tables, timelines
 from dashboard.figures import interventions as intervention_figures
 from dashboard.figures import overview as overview_figures
 from dashboard.figures import timelines as timeline_figures
@@ -140,7 +140,7 @@ def content(show_cp: bool, filters: Filters | None = None, synthetic: bool = Tru
         types_figure=overview_figures.distribution_figure(trusts, "type"),
         group_counts=report.category_counts(trusts, "evaluation_group", GROUPS),
         type_counts=report.category_counts(trusts, "trust_type", TRUST_TYPES),
-        timeline_kpis=timeline_figures.timeline_kpis(episodes, AS_OF, show_cp),
+        timeline_kpis=timelines.timeline_kpis(episodes, AS_OF, show_cp),
         uptake_figure=intervention_figures.counts_figure(uptake),
         uptake_counts=intervention_figures.status_counts(uptake),
         uptake_trusts=len(uptake),

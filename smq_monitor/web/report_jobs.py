@@ -33,11 +33,12 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, abort, current_app, jsonify, request, send_file
 
-from dashboard import report, tables
+from dashboard import report, tables, timelines
 from dashboard.figures import interventions as intervention_figures
 from dashboard.figures import overview as overview_figures
 from dashboard.figures import timelines as timeline_figures
 from dashboard.labels import ROLE_LABELS
+from dashboard.words import date_words
 from data_access import overview_queries, queries, timeline_queries
 from data_access.filters import Filters
 from data_access.viewer import Viewer
@@ -86,7 +87,7 @@ def gather(viewer: Viewer, filters: Filters, progress: Progress | None = None) -
     types_figure = overview_figures.distribution_figure(trusts, "type")
 
     step(60, "Timelines summary")
-    kpis = timeline_figures.timeline_kpis(episodes, as_of, show_cp)
+    kpis = timelines.timeline_kpis(episodes, as_of, show_cp)
 
     step(70, "Intervention uptake")
     uptake = tables.uptake_view(trusts, queries.interventions(viewer, filters))
@@ -140,7 +141,7 @@ def data_notes(
     info: dict, as_of: date, show_cp: bool, viewer: Viewer, coverage, unrated: int, trusts: int
 ) -> list[str]:
     notes = [
-        f"“Now” is the data's as-of date, {timeline_figures.date_words(as_of)}: an episode with no end date "
+        f"“Now” is the data's as-of date, {date_words(as_of)}: an episode with no end date "
         "is ongoing and counts up to that date.",
         "Evaluation groups follow the published rules (first match wins; the trusts file may override a group).",
     ]
