@@ -192,6 +192,13 @@ def _clean_values(values: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _dates(events: pd.Series | Mapping[str, Any]) -> pd.Series:
+    """Trust code to event date, as Timestamps; blank and unreadable dates are no event."""
+    series = pd.Series(events)
+    dates = pd.to_datetime(series.astype(object) if series.empty else series, errors="coerce").dropna()
+    return dates.astype("datetime64[ns]")
+
+
 def prepare(
     values: pd.DataFrame,
     trusts: pd.DataFrame,
@@ -211,7 +218,7 @@ def prepare(
         raise ValueError("window must be at least 1 month")
     known = trusts.drop_duplicates("trust_code").set_index("trust_code")[["trust_type", "evaluation_group"]]
     known.index = known.index.astype(str)
-    event_dates = pd.to_datetime(pd.Series(events, dtype=object), errors="coerce").dropna()
+    event_dates = _dates(events)
     event_dates.index = event_dates.index.astype(str)
     event_dates = event_dates[~event_dates.index.duplicated(keep="first")]
     event_dates = event_dates[event_dates.index.isin(known.index)]
@@ -250,19 +257,21 @@ def prepare(
         .reset_index(drop=True)
     )
 
-    treated = pd.DataFrame({"trust_code": sorted(treated_codes)})
-    treated = treated.assign(
-        trust_type=treated["trust_code"].map(known["trust_type"]),
-        evaluation_group=treated["trust_code"].map(known["evaluation_group"]),
-        event_date=treated["trust_code"].map(event_dates),
-    )
-    before = rows[~rows["post"]].groupby("trust_code").size()
-    after = rows[rows["post"]].groupby("trust_code").size()
-    counts = pairs.groupby("trust_code").size()
-    treated = treated.assign(
-        points_before=treated["trust_code"].map(before).fillna(0).astype("int64"),
-        points_after=treated["trust_code"].map(after).fillna(0).astype("int64"),
-        comparators=treated["trust_code"].map(counts).fillna(0).astype("int64"),
+    codes = pd.Index(sorted(treated_codes), dtype="str")
+
+    def count(frame: pd.DataFrame) -> np.ndarray:
+        return frame.groupby("trust_code").size().reindex(codes, fill_value=0).to_numpy(dtype=np.int64)
+
+    treated = pd.DataFrame(
+        {
+            "trust_code": codes,
+            "trust_type": known["trust_type"].reindex(codes).to_numpy(),
+            "evaluation_group": known["evaluation_group"].reindex(codes).to_numpy(),
+            "event_date": event_dates.reindex(codes).to_numpy(dtype="datetime64[ns]"),
+            "points_before": count(rows[~rows["post"]]),
+            "points_after": count(rows[rows["post"]]),
+            "comparators": count(pairs),
+        }
     )
     reason = np.where(
         treated["comparators"] < MIN_COMPARATORS,
