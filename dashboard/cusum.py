@@ -130,8 +130,10 @@ def by_trust(trust_codes: pd.Series, mapping: pd.Series) -> np.ndarray:
 
 def _runs_of(series: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """First row and length of each series, for rows sorted by series."""
-    starts = np.flatnonzero(np.r_[True, series[1:] != series[:-1]])
-    return starts, np.diff(np.r_[starts, series.size])
+    change = np.ones(series.size, dtype=bool)
+    change[1:] = series[1:] != series[:-1]
+    starts = np.flatnonzero(change)
+    return starts, np.diff(np.r_[starts, series.size]).astype(np.int64)
 
 
 def _baselines(
@@ -367,7 +369,8 @@ def series_frame(values: pd.DataFrame) -> pd.DataFrame:
     if not _sorted(key, when):
         order = np.lexsort((when, key))
         key, trusts, metrics, when, x = key[order], trusts[order], metrics[order], when[order], x[order]
-    new_series = np.r_[True, key[1:] != key[:-1]]
+    new_series = np.ones(key.size, dtype=bool)
+    new_series[1:] = key[1:] != key[:-1]
     if (~new_series[1:] & (when[1:] <= when[:-1])).any():
         raise ValueError("periods must be unique within each trust and metric")
     return pd.DataFrame(
