@@ -335,9 +335,9 @@ def signal_reading(signal: str | None, higher_is_better: bool | None) -> str | N
     An ``up`` signal is an improvement when higher is better and a concern when lower is;
     without a direction it is ``neither``, as in the SPC chart.
     """
-    if signal is None or (isinstance(signal, float) and math.isnan(signal)) or signal not in (UP, DOWN):
+    if not isinstance(signal, str) or signal not in (UP, DOWN):
         return None
-    if higher_is_better is None or (isinstance(higher_is_better, float) and math.isnan(higher_is_better)):
+    if higher_is_better is None or pd.isna(higher_is_better):
         return "neither"
     return "improvement" if (signal == UP) == bool(higher_is_better) else "concern"
 

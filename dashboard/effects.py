@@ -36,7 +36,8 @@ A treated trust enters an estimate only when it has at least ``MIN_COMPARATORS``
 trusts of its type with a value in one of its months, and at least ``MIN_POINTS_EACH_SIDE``
 monthly differences before the event and as many from it on (fewer cannot show a trend on that
 side; without both sides a trust would move the level of the pooled line only through who it
-is). A group is estimated only when at least ``MIN_TREATED_TRUSTS`` trusts enter: cluster-robust
+is). The reason given is its own months when it has too few values of its own, else its
+comparators. A group is estimated only when at least ``MIN_TREATED_TRUSTS`` trusts enter: cluster-robust
 errors from one or two clusters are no errors at all. Below that the row keeps its counts,
 leaves the six estimates blank and says why in ``note``; ``note`` also says which treated trusts
 were left out of an estimated row, and why.
@@ -143,14 +144,21 @@ class Panel:
     ``treated``: one row per treated trust (``trust_code, trust_type, evaluation_group,
     event_date, points_before, points_after, comparators, reason``); ``reason`` is blank when the
     trust enters estimates, else why it does not.
-    ``pairs``: (``trust_code``, ``comparator``) for each comparator that gave a value to a
-    difference of the trust.
+    ``comparator_values``: ``comparator, trust_type, month, value`` of the comparators given.
     """
 
     rows: pd.DataFrame
     treated: pd.DataFrame
-    pairs: pd.DataFrame
+    comparator_values: pd.DataFrame
     window: int = WINDOW_MONTHS
+
+    def comparators_used(self, trust_codes: set[str] | list[str]) -> set[str]:
+        """The comparators that gave a value to at least one difference of these treated trusts."""
+        mine = self.rows[self.rows["trust_code"].isin(set(trust_codes))]
+        months = pd.DataFrame(
+            {"trust_type": mine["trust_type"].to_numpy(), "month": _month_index(mine["period_start"])}
+        ).drop_duplicates()
+        return set(self.comparator_values.merge(months, on=["trust_type", "month"])["comparator"])
 
 
 @dataclass(frozen=True)
@@ -190,6 +198,28 @@ def _clean_values(values: pd.DataFrame) -> pd.DataFrame:
     return frame.groupby(["trust_code", "month"], as_index=False, sort=True).agg(
         period_start=("period_start", "min"), value=("value", "mean")
     )
+
+
+def _comparators_per_trust(rows: pd.DataFrame, comparator_values: pd.DataFrame) -> pd.Series:
+    """How many comparators gave a value to at least one of each treated trust's differences.
+
+    A matrix product per trust type (trusts x months times months x comparators), since pairing
+    every treated month with every comparator value would be millions of rows for a large set.
+    """
+    counts = []
+    for trust_type, mine in rows.groupby("trust_type"):
+        theirs = comparator_values[comparator_values["trust_type"] == trust_type]
+        months = pd.Index(np.union1d(mine["month"].unique(), theirs["month"].unique()))
+        trusts, trust_names = pd.factorize(mine["trust_code"])
+        comparators, _ = pd.factorize(theirs["comparator"])
+        used = np.zeros((len(trust_names), len(months)), dtype=np.int32)
+        used[trusts, months.get_indexer(mine["month"])] = 1
+        present = np.zeros(
+            (int(comparators.max()) + 1 if comparators.size else 0, len(months)), dtype=np.int32
+        )
+        present[comparators, months.get_indexer(theirs["month"])] = 1
+        counts.append(pd.Series(((used @ present.T) > 0).sum(axis=1), index=trust_names))
+    return pd.concat(counts) if counts else pd.Series(dtype="int64")
 
 
 def _dates(events: pd.Series | Mapping[str, Any]) -> pd.Series:
@@ -244,18 +274,13 @@ def prepare(
         months_from_event=mine["month"].to_numpy() - mine["trust_code"].map(event_month).to_numpy(),
     )
     mine = mine[mine["months_from_event"].abs() <= window]
+    own_before = mine[mine["months_from_event"] < 0].groupby("trust_code").size()
+    own_after = mine[mine["months_from_event"] >= 0].groupby("trust_code").size()
     rows = mine.merge(monthly, on=["trust_type", "month"], how="inner")
     rows = rows.assign(
         post=rows["months_from_event"] >= 0,
         difference=rows["value"] - rows["comparator_mean"],
     ).sort_values(["trust_code", "months_from_event"], kind="stable")
-
-    pairs = (
-        rows[["trust_code", "trust_type", "month"]]
-        .merge(comparator_values[["comparator", "trust_type", "month"]], on=["trust_type", "month"])
-        .drop_duplicates(["trust_code", "comparator"])[["trust_code", "comparator"]]
-        .reset_index(drop=True)
-    )
 
     codes = pd.Index(sorted(treated_codes), dtype="str")
 
@@ -270,17 +295,23 @@ def prepare(
             "event_date": event_dates.reindex(codes).to_numpy(dtype="datetime64[ns]"),
             "points_before": count(rows[~rows["post"]]),
             "points_after": count(rows[rows["post"]]),
-            "comparators": count(pairs),
+            "comparators": _comparators_per_trust(rows, comparator_values)
+            .reindex(codes, fill_value=0)
+            .to_numpy(),
         }
     )
+    # A trust short of its own values is said to be so, before its comparators are judged.
+    own_short = (own_before.reindex(codes, fill_value=0).to_numpy() < MIN_POINTS_EACH_SIDE) | (
+        own_after.reindex(codes, fill_value=0).to_numpy() < MIN_POINTS_EACH_SIDE
+    )
+    short = (treated["points_before"] < MIN_POINTS_EACH_SIDE) | (
+        treated["points_after"] < MIN_POINTS_EACH_SIDE
+    )
     reason = np.where(
-        treated["comparators"] < MIN_COMPARATORS,
-        NO_COMPARATORS,
+        own_short,
+        TOO_FEW_POINTS,
         np.where(
-            (treated["points_before"] < MIN_POINTS_EACH_SIDE)
-            | (treated["points_after"] < MIN_POINTS_EACH_SIDE),
-            TOO_FEW_POINTS,
-            "",
+            treated["comparators"] < MIN_COMPARATORS, NO_COMPARATORS, np.where(short, TOO_FEW_POINTS, "")
         ),
     )
     treated = treated.assign(reason=pd.Series(reason, index=treated.index).replace("", None))
@@ -289,7 +320,9 @@ def prepare(
     return Panel(
         rows=rows[list(_ROW_COLUMNS)].reset_index(drop=True),
         treated=treated[list(_TREATED_COLUMNS)],
-        pairs=pairs,
+        comparator_values=comparator_values[["comparator", "trust_type", "month", "value"]].reset_index(
+            drop=True
+        ),
         window=window,
     )
 
@@ -336,7 +369,7 @@ def _estimate(panel: Panel, group: str, metric_id: str) -> tuple[dict[str, Any],
     entering = members[members["reason"].isna()]
     codes = set(entering["trust_code"])
     used = panel.rows[panel.rows["trust_code"].isin(codes)]
-    comparators = panel.pairs.loc[panel.pairs["trust_code"].isin(codes), "comparator"].nunique()
+    comparators = len(panel.comparators_used(codes))
     row: dict[str, Any] = {
         "metric_id": metric_id,
         "group": group,
@@ -491,7 +524,7 @@ def _amount(value: float, unit: str, extra: int = 0) -> str:
 
 
 def _judgement(change: float, higher_is_better: bool | None) -> str | None:
-    if higher_is_better is None or (isinstance(higher_is_better, float) and math.isnan(higher_is_better)):
+    if higher_is_better is None or pd.isna(higher_is_better):
         return None
     return "better" if (change > 0) == bool(higher_is_better) else "worse"
 

@@ -79,7 +79,7 @@ def icon_src(kind: str, icon: str) -> str:
 
 
 def _polarity(value: Any) -> bool | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+    if value is None or pd.isna(value):
         return None
     if isinstance(value, str):
         return {"true": True, "false": False}.get(value.strip().lower())
@@ -134,7 +134,7 @@ def _latest_segments(frame: pd.DataFrame, breaks: pd.Series | None) -> pd.DataFr
     icons depend on its own segment alone: the earlier ones are left out before ``xmr``, and
     each series left is one segment.
     """
-    if breaks is None or not len(breaks):
+    if breaks is None or not len(breaks) or frame.empty:
         return frame
     when = by_trust(frame["trust_code"], breaks).astype("datetime64[ns]")
     segment = (frame["period_start"].to_numpy() >= when).astype(np.int8)  # NaT: False, no break

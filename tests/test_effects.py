@@ -241,7 +241,7 @@ def test_only_the_comparators_given_are_used():
     data = scenario(8, level=3.0)
     fewer = dict(data, comparators=data["comparators"][:5])
     panel = ef.prepare(fewer["values"], fewer["trusts"], fewer["events"], fewer["comparators"])
-    assert set(panel.pairs["comparator"]) == set(data["comparators"][:5])
+    assert panel.comparators_used(set(data["events"].index)) == set(data["comparators"][:5])
     assert row(ef.effects_table(panel, "ae_4hr"))["comparators"] == 5
 
 
@@ -320,6 +320,14 @@ def test_a_trust_with_too_few_months_on_one_side_is_left_out():
     data["events"][code] = MONTHS[ef.MIN_POINTS_EACH_SIDE] + pd.Timedelta(days=9)
     panel = ef.prepare(data["values"], data["trusts"], data["events"], data["comparators"])
     assert pd.isna(panel.treated.set_index("trust_code").loc[code, "reason"])
+
+
+def test_a_trust_without_values_of_its_own_is_short_of_months_not_of_comparators():
+    data = scenario(25, level=3.0)
+    values = data["values"][data["values"]["trust_code"] != "T00"]
+    panel = ef.prepare(values, data["trusts"], data["events"], data["comparators"])
+    assert panel.treated.set_index("trust_code").loc["T00", "reason"] == ef.TOO_FEW_POINTS
+    assert row(ef.effects_table(panel, "ae_4hr"))["trusts"] == 7
 
 
 def test_no_treated_trust_gives_one_row_that_says_so():
@@ -453,8 +461,10 @@ def test_sentence_in_the_metrics_unit_and_direction():
     assert ef.describe_effect(effect_row(2.1, 1.4, 2.8), lower_is_better, event_words="entry").startswith(
         "2.1 percentage points higher (worse) after entry"
     )
-    no_direction = {**PERCENT, "higher_is_better": None}
-    assert "better" not in ef.describe_effect(effect_row(2.1, 1.4, 2.8, 0.3, 0.1, 0.5), no_direction)
+    for unknown in (None, pd.NA, math.nan):
+        no_direction = {**PERCENT, "higher_is_better": unknown}
+        sentence = ef.describe_effect(effect_row(2.1, 1.4, 2.8, 0.3, 0.1, 0.5), no_direction)
+        assert "better" not in sentence and "worse" not in sentence
     days = {"unit": "days", "higher_is_better": False}
     assert ef.describe_effect(effect_row(-3.0, -4.5, -1.5, -0.25, -0.4, -0.1), days, event_words="exit") == (
         "3.0 days lower (better) after exit (95% CI −4.5 to −1.5), "
