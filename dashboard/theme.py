@@ -222,6 +222,45 @@ COST_CATEGORY_PATTERNS: Final[dict[str, str]] = {
     "other": "-",
 }
 
+# Interventions on a time axis: the cost-category colour of the same name where there is one
+# (leadership change takes leadership recruitment's), so one intervention looks alike on every
+# page; the same set of colours as COST_CATEGORY_COLOURS, so it stays as distinguishable. Each
+# type has its own marker shape too.
+INTERVENTION_COLOURS: Final[dict[str, str]] = {
+    "improvement_director": NHS_BLUE,
+    "buddying": BLUISH_GREEN,
+    "central_funding": NHS_PURPLE,
+    "leadership_change": DARK_SKY_BLUE,
+    "deep_dive": VERMILLION,
+    "oversight_group": DARK_RED,
+    "other": NHS_BLACK,
+}
+INTERVENTION_SYMBOLS: Final[dict[str, str]] = {
+    "improvement_director": "diamond",
+    "buddying": "square",
+    "central_funding": "triangle-up",
+    "leadership_change": "star",
+    "deep_dive": "circle",
+    "oversight_group": "hexagon",
+    "other": "cross",
+}
+
+# --- Effect estimates (event study) and CUSUM ------------------------------------------------
+# Mark colours (3:1 on white at least); the translucent fills are NHS Blue and NHS Mid Grey.
+EFFECT_COLOURS: Final[dict[str, str]] = {
+    "points": NHS_BLUE,
+    "band": "rgba(0, 94, 184, 0.15)",
+    "pre": NHS_BLACK,
+    "post": VERMILLION,
+    "event": NHS_DARK_GREY,
+}
+CUSUM_COLOURS: Final[dict[str, str]] = {
+    "up": NHS_DARK_BLUE,
+    "down": REDDISH_PURPLE,
+    "decision": NHS_DARK_GREY,
+    "baseline": "rgba(118, 134, 146, 0.16)",
+}
+
 # --- Number and date formats (d3-format / d3-time-format) ------------------------------------
 GBP_PREFIX: Final = "£"
 FORMATS: Final[dict[str, str]] = {
