@@ -1,4 +1,5 @@
-"""Align trusts on an event (SMQ entry or exit, CP entry) instead of the calendar.
+"""Align trusts on an event (entry into or exit from SMQ, the RSP or intensive support, CP entry)
+instead of the calendar.
 
 The evaluation compares trusts that entered in different years, so the x axis becomes months
 from the trust's own event: month of the period minus month of the event.
@@ -8,10 +9,18 @@ from __future__ import annotations
 
 import pandas as pd
 
+from data_access.frames import lookup
+
+# Each alignment's event (contract §4): the first such event of the trust, a column of the trusts
+# frame `queries.trusts` gives. `support_*` is the first spell of intensive support (SMQ or RSP).
 EVENT_COLUMNS: dict[str, str] = {
     "smq_entry": "first_smq_entry",
     "smq_exit": "first_smq_exit",
+    "rsp_entry": "first_rsp_entry",
+    "rsp_exit": "first_rsp_exit",
     "cp_entry": "first_cp_entry",
+    "support_entry": "first_support_entry",
+    "support_exit": "first_support_exit",
 }
 
 
@@ -30,6 +39,6 @@ def months_from_event(values: pd.DataFrame, trusts: pd.DataFrame, align: str) ->
     if column is None or values.empty:
         return pd.Series(pd.NA, index=values.index, dtype="Int64")
     events = trusts.set_index("trust_code")[column]
-    event = pd.to_datetime(values["trust_code"].map(events))
+    event = pd.to_datetime(lookup(values["trust_code"], events))
     months = month_index(values["period_start"]) - month_index(event)
     return months.astype("Int64")

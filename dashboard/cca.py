@@ -7,6 +7,8 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from data_access.frames import lookup
+
 LITTLE_CHANGE = 0.02  # a change under 2 % of the baseline reads as "little change"
 
 
@@ -24,7 +26,7 @@ def metric_change(
         return out.assign(before=np.nan, latest=np.nan, change=np.nan, direction="")
     frame = values.dropna(subset=["value"])
     frame = frame[frame["trust_code"].isin(entry.index)]
-    start = frame["trust_code"].map(entry)
+    start = lookup(frame["trust_code"], entry)
     before_mask = (frame["period_start"] < start) & (
         frame["period_start"] >= start - pd.DateOffset(months=12)
     )

@@ -46,7 +46,12 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("costs", "Cost-consequence summary"),
     ("data-notes", "Data notes"),
 )
-REGIME_FILTER_WORDS = {"smq": "ever in SMQ", "cp": "ever on the CP list", "none": "never in either regime"}
+REGIME_FILTER_WORDS = {
+    "smq": "ever in SMQ",
+    "rsp": "ever in the RSP",
+    "cp": "ever on the CP list",
+    "none": "never in any regime",
+}
 
 
 @dataclass(frozen=True)

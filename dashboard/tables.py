@@ -11,7 +11,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from dashboard.alignment import months_from_event
+from dashboard.alignment import EVENT_COLUMNS, months_from_event
+from data_access.frames import lookup
+from data_access.groups import intensive_spells
 from data_access.vocab import COST_CATEGORIES, INTERVENTIONS, PAYERS, RATING_RANK
 
 UPTAKE_ORDER = ("delivered", "not_delivered", "no_data")
@@ -39,7 +41,17 @@ def episodes_view(episodes: pd.DataFrame, trusts: pd.DataFrame) -> pd.DataFrame:
     frame = episodes.copy()
     frame["trust_name"] = frame["trust_code"].map(names)
     frame["ongoing"] = frame["end_date"].isna()
-    columns = ["trust_code", "trust_name", "regime", "start_date", "end_date", "days", "ongoing", "notes"]
+    columns = [
+        "trust_code",
+        "trust_name",
+        "regime",
+        "start_date",
+        "end_date",
+        "days",
+        "ongoing",
+        "source",
+        "notes",
+    ]
     return frame[columns].sort_values(["trust_code", "start_date", "regime"]).reset_index(drop=True)
 
 
@@ -68,7 +80,6 @@ def add_spc_columns(
     frame: pd.DataFrame, trusts: pd.DataFrame, metrics: pd.DataFrame, spc_break: str | None
 ) -> pd.DataFrame:
     from dashboard import spc
-    from dashboard.alignment import EVENT_COLUMNS
 
     polarity = metrics.set_index("metric_id")["higher_is_better"]
     events = trusts.set_index("trust_code")
@@ -94,7 +105,7 @@ def add_spc_columns(
 
 def regime_trusts(trusts: pd.DataFrame) -> pd.DataFrame:
     """Trusts that have been in a regime the viewer can see (the evaluation's population)."""
-    return trusts[trusts["ever_smq"] | trusts["ever_cp"]]
+    return trusts[trusts["ever_support"] | trusts["ever_cp"]]
 
 
 def _combine_status(statuses: pd.Series) -> str:
@@ -133,7 +144,7 @@ def latest_overall(ratings: pd.DataFrame, before: pd.Series | None = None) -> pd
         return overall.groupby("trust_code")["rating"].last()
     if overall.empty or before.dropna().empty:
         return pd.Series(dtype=object)
-    limit = pd.to_datetime(overall["trust_code"].map(before.dropna()))
+    limit = pd.to_datetime(lookup(overall["trust_code"], before.dropna()))
     overall = overall[overall["publication_date"] <= limit]
     return overall.groupby("trust_code")["rating"].last()
 
@@ -143,7 +154,8 @@ def costs_view(
 ) -> pd.DataFrame:
     """The cost-consequence table: costs by category and payer beside the consequences.
 
-    rating_at_smq_entry is the last overall rating published on or before the first SMQ entry.
+    rating_at_smq_entry is the last overall rating published on or before the first entry into
+    intensive support; smq_days, exited_smq and re_entered_smq count spells of SMQ and RSP.
     """
     population = regime_trusts(trusts)
     extra = trusts[trusts["trust_code"].isin(costs["trust_code"])]
@@ -167,22 +179,23 @@ def costs_view(
         column = by_payer[payer] if payer in by_payer.columns else pd.Series(dtype=float)
         frame[f"cost_payer_{payer}_gbp"] = codes.map(column).fillna(0.0).to_numpy()
 
-    smq = episodes[episodes["regime"] == "smq"]
-    frame["smq_days"] = codes.map(smq.groupby("trust_code")["days"].sum()).fillna(0).astype(int).to_numpy()
-    frame["exited_smq"] = codes.isin(smq.loc[smq["end_date"].notna(), "trust_code"]).to_numpy()
-    frame["re_entered_smq"] = codes.map(smq.groupby("trust_code").size()).fillna(0).gt(1).to_numpy()
+    # "SMQ" in these columns is intensive support: spells of SMQ and RSP episodes (contract §3).
+    spells = intensive_spells(episodes, as_of)
+    frame["smq_days"] = codes.map(spells.groupby("trust_code")["days"].sum()).fillna(0).astype(int).to_numpy()
+    last = spells.sort_values("spell").groupby("trust_code").last()
+    frame["exited_smq"] = codes.map(last["end_date"].notna()).fillna(False).astype(bool).to_numpy()
+    frame["re_entered_smq"] = codes.map(spells.groupby("trust_code").size()).fillna(0).gt(1).to_numpy()
     regime_days = episodes.groupby("trust_code")["days"].sum()
     months = codes.map(regime_days).fillna(0) / 30.4375
     frame["months_in_regime"] = months.round(1).to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
         per_month = np.where(months > 0, frame["total_cost_gbp"] / months.replace(0, np.nan), np.nan)
     frame["cost_per_month_in_regime_gbp"] = np.round(per_month, 0)
-    first_entry = trusts.set_index("trust_code")["first_smq_entry"]
+    first_entry = trusts.set_index("trust_code")["first_support_entry"]
     frame["rating_at_smq_entry"] = codes.map(latest_overall(ratings, first_entry)).fillna("").to_numpy()
     frame["latest_rating"] = codes.map(latest_overall(ratings)).fillna("").to_numpy()
     entry_rank = frame["rating_at_smq_entry"].map(RATING_RANK)
     latest_rank = frame["latest_rating"].map(RATING_RANK)
     change = np.sign(latest_rank - entry_rank)
     frame["rating_change"] = change.map({1.0: "better", 0.0: "same", -1.0: "worse"}).fillna("").to_numpy()
-    del as_of
     return frame.sort_values("trust_code").reset_index(drop=True)

@@ -137,14 +137,23 @@ GROUP_DASHES: Final[dict[str, str]] = {
 }
 
 # --- Regimes ---------------------------------------------------------------------------------
-REGIME_COLOURS: Final[dict[str, str]] = {"smq": NHS_BLUE, "cp": OCHRE}
+REGIME_COLOURS: Final[dict[str, str]] = {"smq": NHS_BLUE, "rsp": REDDISH_PURPLE, "cp": OCHRE}
 # Translucent versions for shading regime periods behind lines (layout shapes / vrects).
 REGIME_FILL_COLOURS: Final[dict[str, str]] = {
     "smq": "rgba(0, 94, 184, 0.12)",
+    "rsp": "rgba(142, 42, 107, 0.12)",
     "cp": "rgba(138, 96, 0, 0.14)",
 }
-# Bar pattern shapes (marker.pattern.shape) so SMQ and CP bars differ without colour.
-REGIME_PATTERNS: Final[dict[str, str]] = {"smq": "", "cp": "/"}
+# Bar fills of the Gantt and the trust timeline (stronger than the shading above).
+REGIME_BAR_FILLS: Final[dict[str, str]] = {
+    "smq": "rgba(0, 94, 184, 0.30)",
+    "rsp": "rgba(142, 42, 107, 0.28)",
+    "cp": "rgba(138, 96, 0, 0.16)",
+}
+# Bar pattern shapes (marker.pattern.shape) so the regimes' bars differ without colour.
+REGIME_PATTERNS: Final[dict[str, str]] = {"smq": "", "rsp": ".", "cp": "/"}
+# Line dashes of the month-by-month counts, for the same reason.
+REGIME_DASHES: Final[dict[str, str]] = {"smq": "solid", "rsp": "dashdot", "cp": "dash"}
 
 # --- CQC ratings (ordered, colour-blind safe; not CQC's own green/amber/red) -------------------
 RATING_ORDER: Final[tuple[str, ...]] = ("outstanding", "good", "requires_improvement", "inadequate")

@@ -14,7 +14,9 @@ import pandas as pd
 
 from dashboard.labels import GROUP_LABELS, REGIME_SHORT, TYPE_LABELS, label, trust_link_markdown
 from dashboard.words import date_words, months_between, short_name
-from data_access.vocab import GROUPS, TRUST_TYPES
+from data_access.frames import lookup
+from data_access.groups import intensive_spells
+from data_access.vocab import GROUPS, INTENSIVE_REGIMES, TRUST_TYPES
 
 SORTS: tuple[str, ...] = ("first_entry", "time_in_regime", "group", "name")
 ROW_GROUPINGS: tuple[str, ...] = ("group", "type", "none")
@@ -51,6 +53,8 @@ def trust_timeline_table(trusts: pd.DataFrame, episodes: pd.DataFrame) -> pd.Dat
         "first_entry",
         "smq_episodes",
         "smq_days",
+        "rsp_episodes",
+        "rsp_days",
         "cp_episodes",
         "cp_days",
         "regime_days",
@@ -65,12 +69,12 @@ def trust_timeline_table(trusts: pd.DataFrame, episodes: pd.DataFrame) -> pd.Dat
     for column in ("trust_type", "evaluation_group", "current_regime"):
         frame[column] = info[column].to_numpy() if column in info.columns else None
     by_trust = episodes.groupby("trust_code")
-    frame["first_entry"] = frame["trust_code"].map(by_trust["start_date"].min())
-    for regime in ("smq", "cp"):
+    frame["first_entry"] = lookup(frame["trust_code"], by_trust["start_date"].min())
+    for regime in ("smq", "rsp", "cp"):
         part = episodes[episodes["regime"] == regime].groupby("trust_code")
         frame[f"{regime}_episodes"] = frame["trust_code"].map(part.size()).fillna(0).astype(int)
         frame[f"{regime}_days"] = frame["trust_code"].map(part["days"].sum()).fillna(0).astype(int)
-    frame["regime_days"] = frame["smq_days"] + frame["cp_days"]
+    frame["regime_days"] = frame["smq_days"] + frame["rsp_days"] + frame["cp_days"]
     frame["ongoing"] = frame["trust_code"].map(by_trust["ongoing"].any()).fillna(False).astype(bool)
     return frame[columns]
 
@@ -199,43 +203,50 @@ def _median_months(days: pd.Series) -> float | None:
 def timeline_kpis(episodes: pd.DataFrame, as_of: date, show_cp: bool) -> list[Kpi]:
     """The headline figures for the filtered set, each with a note that says how it is counted.
 
-    Time in SMQ is per trust: all its SMQ episodes added up, ongoing ones to the as-of date.
-    Time from CP to SMQ is first CP entry to first SMQ entry, for trusts whose first CP entry
-    came first (shown only to viewers who may see CP at all).
+    Time in intensive support is per trust: all its spells of SMQ and RSP added up, ongoing ones
+    to the as-of date. Time from CP to SMQ is first CP entry to first entry into intensive
+    support, for trusts whose first CP entry came first (shown only to viewers who may see CP).
     """
-    smq = episodes[episodes["regime"] == "smq"]
-    per_trust = smq.groupby("trust_code")["days"].sum()
-    episodes_per_trust = smq.groupby("trust_code").size()
+    spells = intensive_spells(episodes, as_of)
+    per_trust = spells.groupby("trust_code")["days"].sum()
+    spells_per_trust = spells.groupby("trust_code").size()
     median = _median_months(per_trust)
     longest = None if per_trust.empty else months_between(float(per_trust.max()))
     longest_trust = None if per_trust.empty else per_trust.idxmax()
-    ongoing = int(smq["end_date"].isna().sum())
-    exits = int(smq["end_date"].notna().sum())
-    exit_trusts = smq.loc[smq["end_date"].notna(), "trust_code"].nunique()
-    re_entries = int((episodes_per_trust > 1).sum())
+    ongoing = int(spells["end_date"].isna().sum())
+    exits = int(spells["end_date"].notna().sum())
+    exit_trusts = spells.loc[spells["end_date"].notna(), "trust_code"].nunique()
+    re_entries = int((spells_per_trust > 1).sum())
     kpis = [
         Kpi(
             "ever_smq",
-            "Trusts ever in SMQ",
+            "Trusts ever in intensive support",
             f"{len(per_trust):,}",
-            f"{ongoing} still in SMQ on {date_words(as_of)}",
+            f"{ongoing} still in SMQ or the RSP on {date_words(as_of)}",
         ),
         Kpi(
             "median_smq",
-            "Median time in SMQ",
+            "Median time in intensive support",
             "–" if median is None else f"{median:.0f} months",
-            "per trust, all SMQ episodes added up" if median is not None else "no trust in SMQ",
+            "per trust, all its spells added up" if median is not None else "no trust in SMQ or the RSP",
         ),
         Kpi(
             "longest_smq",
-            "Longest time in SMQ",
+            "Longest time in intensive support",
             "–" if longest is None else f"{longest:.0f} months",
             f"trust {longest_trust}, {int(per_trust.max()):,} days"
             if longest is not None
-            else "no trust in SMQ",
+            else "no trust in SMQ or the RSP",
         ),
-        Kpi("re_entries", "Re-entered SMQ", f"{re_entries:,}", "trusts with more than one SMQ episode"),
-        Kpi("exits", "SMQ exits", f"{exits:,}", f"by {exit_trusts} trust{'s' if exit_trusts != 1 else ''}"),
+        Kpi(
+            "re_entries", "Re-entered intensive support", f"{re_entries:,}", "trusts with more than one spell"
+        ),
+        Kpi(
+            "exits",
+            "Exits from intensive support",
+            f"{exits:,}",
+            f"by {exit_trusts} trust{'s' if exit_trusts != 1 else ''}; a move from SMQ into the RSP is no exit",
+        ),
     ]
     if show_cp:
         gaps = cp_to_smq_days(episodes)
@@ -252,11 +263,11 @@ def timeline_kpis(episodes: pd.DataFrame, as_of: date, show_cp: bool) -> list[Kp
 
 
 def cp_to_smq_days(episodes: pd.DataFrame) -> pd.Series:
-    """Days from first CP entry to first SMQ entry, per trust whose CP entry came first."""
-    first = episodes.groupby(["trust_code", "regime"])["start_date"].min().unstack()
-    if "cp" not in first.columns or "smq" not in first.columns:
-        return pd.Series(dtype=float)
-    both = first.dropna(subset=["cp", "smq"])
+    """Days from first CP entry to first entry into intensive support (SMQ or RSP), per trust
+    whose CP entry came first."""
+    cp = episodes[episodes["regime"] == "cp"].groupby("trust_code")["start_date"].min()
+    support = episodes[episodes["regime"].isin(INTENSIVE_REGIMES)].groupby("trust_code")["start_date"].min()
+    both = pd.DataFrame({"cp": cp, "smq": support}).dropna()
     both = both[both["cp"] < both["smq"]]
     return (both["smq"] - both["cp"]).dt.days.astype(float)
 
@@ -280,6 +291,8 @@ def timeline_table_rows(table: pd.DataFrame, rows: pd.DataFrame, show_cp: bool) 
             "first_entry": pd.Timestamp(trust.first_entry).date().isoformat(),
             "smq_episodes": int(trust.smq_episodes),
             "smq_months": round(months_between(trust.smq_days), 1),
+            "rsp_episodes": int(trust.rsp_episodes),
+            "rsp_months": round(months_between(trust.rsp_days), 1),
             "now": label(REGIME_SHORT, trust.current_regime, "None")
             if trust.current_regime != "none"
             else "Neither",

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from data_access.filters import Filters
+from data_access.frames import lookup
 from data_access.viewer import Viewer
 from data_access.vocab import CP_GROUPS, PUBLIC_REGIMES
 
@@ -71,7 +72,7 @@ def visible_dated(
         return frame
     intensive = episodes[episodes["regime"].isin(PUBLIC_REGIMES)]
     first_entry = intensive.groupby("trust_code")["start_date"].min()
-    entry = frame["trust_code"].map(first_entry)
+    entry = lookup(frame["trust_code"], first_entry)
     dated = frame[date_column]
     has_date = dated.notna().to_numpy()
     after_entry = (dated >= entry).fillna(False).to_numpy(dtype=bool)

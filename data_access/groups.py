@@ -1,15 +1,20 @@
-"""The evaluation-group rules of the contract (§3), as a pure function.
+"""Spells of intensive support and the evaluation-group rules of the contract (§2, §3), as pure functions.
+
+Intensive support is SMQ (2013–2021) and the Recovery Support Programme that replaced it: an SMQ
+or RSP episode that starts within 31 days after the end of another one of the same trust
+continues the same **spell** (in July 2021 trusts moved from SMQ into the RSP without a break).
+"SMQ" in the rules below means such spells.
 
 Each trust gets one group, first matching rule wins, unless trusts.csv overrides it:
 
-1. prolonged_poor_performer: entered SMQ more than once, or one SMQ episode of 730 days or
-   more (an ongoing episode counts up to the as-of date);
-2. clear_improver: has exited SMQ, never re-entered, and its latest overall CQC rating is better
-   than the last overall rating published before its SMQ exit;
-3. cp_to_smq: a CP episode started before its first SMQ entry;
-4. cp_only: at least one CP episode and never SMQ;
-5. other_smq: any other trust that has been in SMQ;
-6. never: neither regime.
+1. prolonged_poor_performer: two or more spells, or one spell of 730 days or more (an ongoing
+   spell counts up to the as-of date);
+2. clear_improver: its last spell has ended, it never re-entered, and its latest overall CQC
+   rating is better than the last overall rating published before that exit;
+3. cp_to_smq: a CP episode started before its first entry into intensive support;
+4. cp_only: at least one CP episode and never in intensive support;
+5. other_smq: any other trust that has been in intensive support;
+6. never: neither.
 
 The public may not learn who is on the CP list: what it sees is these rules applied to public
 data only (`access.visible_group`).
@@ -19,28 +24,112 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
-from data_access.vocab import GROUPS, RATING_RANK
+from data_access.vocab import GROUPS, INTENSIVE_REGIMES, RATING_RANK, SPELL_GAP_DAYS
 
 PROLONGED_DAYS = 730
+SPELL_COLUMNS = ["trust_code", "spell", "start_date", "end_date", "episodes", "regimes"]
 
 GROUP_RULES: tuple[tuple[str, str], ...] = (
     (
         "prolonged_poor_performer",
-        "Entered SMQ more than once, or spent 730 days or more in one SMQ episode "
-        "(an ongoing episode counts up to the data's as-of date).",
+        "Entered intensive support (SMQ or the RSP) more than once, or spent 730 days or more in one "
+        "spell of it (an ongoing spell counts up to the data's as-of date).",
     ),
     (
         "clear_improver",
-        "Left SMQ, never re-entered, and its latest overall CQC rating is better than the last "
-        "overall rating published before it left.",
+        "Left intensive support, never re-entered, and its latest overall CQC rating is better than "
+        "the last overall rating published before it left.",
     ),
-    ("cp_to_smq", "Was on the Challenged Providers list before its first entry into SMQ."),
-    ("cp_only", "Was on the Challenged Providers list and never entered SMQ."),
-    ("other_smq", "Any other trust that has been in SMQ."),
-    ("never", "Never in SMQ or on the Challenged Providers list."),
+    ("cp_to_smq", "Was on the Challenged Providers list before its first entry into intensive support."),
+    ("cp_only", "Was on the Challenged Providers list and never in intensive support."),
+    ("other_smq", "Any other trust that has been in intensive support."),
+    ("never", "Never in intensive support or on the Challenged Providers list."),
 )
+
+SPELL_RULE = (
+    "Intensive support means Special Measures for Quality (July 2013 to July 2021) and the Recovery "
+    f"Support Programme that replaced it. An SMQ or RSP episode that starts within {SPELL_GAP_DAYS} days "
+    "after the end of another one of the same trust continues the same spell: the trusts that moved from "
+    "SMQ into the RSP in July 2021 did not leave intensive support. Days in intensive support, exits, "
+    "re-entries and ratings at entry are counted by spell."
+)
+
+
+def clip_to_as_of(episodes: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """Episodes as known on the as-of date: one that starts after it did not exist yet, and one
+    that ends after it was still running (blank end)."""
+    when = pd.Timestamp(as_of)
+    starts = pd.to_datetime(episodes["start_date"])
+    kept = episodes[(starts <= when).to_numpy()].copy()
+    ends = pd.to_datetime(kept["end_date"])
+    kept["end_date"] = ends.where(~(ends > when), pd.NaT)
+    return kept
+
+
+def intensive_spells(episodes: pd.DataFrame, as_of: date | None = None) -> pd.DataFrame:
+    """The spells of intensive support: SMQ and RSP episodes of a trust joined where one starts
+    within `SPELL_GAP_DAYS` days after the end of the one before (or overlaps it).
+
+    One row per spell: trust_code, spell (1, 2, ... in order), start_date, end_date (blank while
+    any of its episodes is ongoing), episodes (how many), regimes (e.g. "smq+rsp"); with `as_of`,
+    also days (an ongoing spell counted to the as-of date).
+    """
+    spells = _spells(episodes)
+    if as_of is not None:
+        spells["days"] = episode_days(spells["start_date"], spells["end_date"], as_of)
+    return spells
+
+
+def _spells(episodes: pd.DataFrame) -> pd.DataFrame:
+    part = episodes[episodes["regime"].isin(INTENSIVE_REGIMES)]
+    if part.empty:
+        return pd.DataFrame(
+            {
+                "trust_code": pd.Series(dtype=object),
+                "spell": pd.Series(dtype="int64"),
+                "start_date": pd.Series(dtype="datetime64[ns]"),
+                "end_date": pd.Series(dtype="datetime64[ns]"),
+                "episodes": pd.Series(dtype="int64"),
+                "regimes": pd.Series(dtype=object),
+            }
+        )
+    part = part.assign(
+        start_date=pd.to_datetime(part["start_date"]).astype("datetime64[ns]"),
+        end_date=pd.to_datetime(part["end_date"]).astype("datetime64[ns]"),
+    ).sort_values(["trust_code", "start_date", "regime"], kind="stable")
+    far = np.datetime64("2262-01-01", "ns")
+    gap = np.timedelta64(SPELL_GAP_DAYS, "D")
+    rows = []
+    for code, trust_episodes in part.groupby("trust_code", sort=True):
+        current = None
+        for episode in trust_episodes.itertuples(index=False):
+            start = np.datetime64(episode.start_date, "ns")
+            end = far if pd.isna(episode.end_date) else np.datetime64(episode.end_date, "ns")
+            if current is not None and start <= current["end"] + gap:
+                current["end"] = max(current["end"], end)
+                current["episodes"] += 1
+                if episode.regime not in current["regimes"]:
+                    current["regimes"].append(episode.regime)
+                continue
+            if current is not None:
+                rows.append(current)
+            current = {
+                "trust_code": code,
+                "start": start,
+                "end": end,
+                "episodes": 1,
+                "regimes": [episode.regime],
+            }
+        rows.append(current)
+    spells = pd.DataFrame(rows)
+    spells["spell"] = spells.groupby("trust_code").cumcount() + 1
+    spells["start_date"] = pd.to_datetime(spells["start"])
+    spells["end_date"] = pd.to_datetime(spells["end"]).where(spells["end"] != far, pd.NaT)
+    spells["regimes"] = ["+".join(r) for r in spells["regimes"]]
+    return spells[SPELL_COLUMNS].reset_index(drop=True)
 
 
 def episode_days(start: pd.Series, end: pd.Series, as_of: date) -> pd.Series:
@@ -67,14 +156,13 @@ def derive_groups(
     ep = episodes.copy()
     ep["start_date"] = pd.to_datetime(ep["start_date"])
     ep["end_date"] = pd.to_datetime(ep["end_date"])
-    smq = ep[ep["regime"] == "smq"].copy()
+    spells = intensive_spells(ep, as_of)
     cp = ep[ep["regime"] == "cp"]
-    smq["days"] = episode_days(smq["start_date"], smq["end_date"], as_of)
-    smq["exited"] = smq["end_date"].notna()
+    spells["exited"] = spells["end_date"].notna()
 
-    smq_count = smq.groupby("trust_code").size()
-    longest = smq.groupby("trust_code")["days"].max()
-    first_smq = smq.groupby("trust_code")["start_date"].min()
+    smq_count = spells.groupby("trust_code").size()
+    longest = spells.groupby("trust_code")["days"].max()
+    first_smq = spells.groupby("trust_code")["start_date"].min()
     first_cp = cp.groupby("trust_code")["start_date"].min()
 
     overall = ratings[ratings["domain"] == "overall"].copy()
@@ -94,7 +182,7 @@ def derive_groups(
     prolonged = (smq_count > 1) | (longest >= PROLONGED_DAYS)
     assign(prolonged, "prolonged_poor_performer")
 
-    single = smq[smq["trust_code"].map(smq_count) == 1]
+    single = spells[spells["trust_code"].map(smq_count) == 1]
     exited = single[single["exited"]].set_index("trust_code")["end_date"]
     improver = pd.Series(False, index=exited.index)
     for trust_code, exit_date in exited.items():

@@ -21,7 +21,8 @@ from data_access import access, models
 from data_access.cache import TtlValue, memoized
 from data_access.db import connect, database_url, read_frame
 from data_access.filters import Filters, KnownValues
-from data_access.groups import derive_groups, episode_days
+from data_access.frames import lookup
+from data_access.groups import clip_to_as_of, derive_groups, episode_days, intensive_spells
 from data_access.viewer import Viewer
 
 _version_memo = TtlValue(ttl=2.0)
@@ -31,14 +32,21 @@ TRUST_COLUMNS = [
     "trust_name",
     "trust_type",
     "region",
+    "icb",
     "setting",
     "teaching",
     "evaluation_group",
     "current_regime",
     "first_smq_entry",
     "first_smq_exit",
+    "first_rsp_entry",
+    "first_rsp_exit",
+    "first_support_entry",
+    "first_support_exit",
     "first_cp_entry",
     "ever_smq",
+    "ever_rsp",
+    "ever_support",
     "ever_cp",
 ]
 
@@ -143,6 +151,7 @@ def _trusts_table(version: str) -> pd.DataFrame:
             t.trust_name,
             t.trust_type,
             t.region,
+            t.icb,
             t.setting,
             t.teaching,
             t.evaluation_group,
@@ -151,15 +160,16 @@ def _trusts_table(version: str) -> pd.DataFrame:
 
 
 @memoized
-def _episodes_table(version: str) -> pd.DataFrame:
+def _episodes_table(version: str, as_of_date: date) -> pd.DataFrame:
+    """Every episode as known on the as-of date (`groups.clip_to_as_of`)."""
     del version
     e = models.RegimeEpisode
     frame = _read(
-        select(e.trust_code, e.regime, e.start_date, e.end_date, e.notes).order_by(
+        select(e.trust_code, e.regime, e.start_date, e.end_date, e.source, e.notes).order_by(
             e.trust_code, e.start_date, e.regime
         )
     )
-    return _dates(frame, "start_date", "end_date")
+    return clip_to_as_of(_dates(frame, "start_date", "end_date"), as_of_date).reset_index(drop=True)
 
 
 @memoized
@@ -215,23 +225,32 @@ def _first(episodes: pd.DataFrame, regime: str, column: str, codes: pd.Series) -
     """Each trust's first `column` date of its `regime` episodes (NaT without one)."""
     part = episodes[episodes["regime"] == regime].dropna(subset=[column])
     firsts = part.groupby("trust_code")[column].min()
-    return pd.to_datetime(codes.map(firsts)).astype("datetime64[ns]")
+    return pd.to_datetime(lookup(codes, firsts)).astype("datetime64[ns]")
 
 
 @memoized
 def _full_trust_base(version: str, as_of_date: date) -> pd.DataFrame:
     """Every trust with its true and its public group and its first events."""
     trusts = _trusts_table(version).copy()
-    episodes = _episodes_table(version)
+    episodes = _episodes_table(version, as_of_date)
     ratings = _overall_ratings(version)
     trusts["full_group"] = trusts["trust_code"].map(derive_groups(trusts, episodes, ratings, as_of_date))
     public_episodes = access.visible_episodes(episodes, Viewer())
     public = derive_groups(trusts.drop(columns=["evaluation_group"]), public_episodes, ratings, as_of_date)
     trusts["public_group"] = trusts["trust_code"].map(public)
     codes = trusts["trust_code"]
-    trusts["first_smq_entry"] = _first(episodes, "smq", "start_date", codes)
-    trusts["first_smq_exit"] = _first(episodes, "smq", "end_date", codes)
+    for regime in ("smq", "rsp"):
+        trusts[f"first_{regime}_entry"] = _first(episodes, regime, "start_date", codes)
+        trusts[f"first_{regime}_exit"] = _first(episodes, regime, "end_date", codes)
     trusts["first_cp_entry"] = _first(episodes, "cp", "start_date", codes)
+    spells = intensive_spells(episodes)
+    first_spell = spells[spells["spell"] == 1].set_index("trust_code")
+    trusts["first_support_entry"] = pd.to_datetime(lookup(codes, first_spell["start_date"])).astype(
+        "datetime64[ns]"
+    )
+    trusts["first_support_exit"] = pd.to_datetime(lookup(codes, first_spell["end_date"])).astype(
+        "datetime64[ns]"
+    )
     return trusts
 
 
@@ -241,7 +260,7 @@ def _current_regime(episodes: pd.DataFrame, today: date) -> pd.Series:
         (episodes["start_date"] <= now) & (episodes["end_date"].isna() | (episodes["end_date"] > now))
     ]
     current = pd.Series(dtype=object)
-    for regime in ("cp", "smq"):  # SMQ wins when a trust is in both
+    for regime in ("cp", "smq", "rsp"):  # intensive support wins over the CP list
         codes = active.loc[active["regime"] == regime, "trust_code"].unique()
         current = pd.concat([current[~current.index.isin(codes)], pd.Series(regime, index=codes)])
     return current
@@ -252,8 +271,8 @@ def _current_regime(episodes: pd.DataFrame, today: date) -> pd.Series:
 
 
 @memoized
-def _visible_episodes(viewer: Viewer, version: str) -> pd.DataFrame:
-    return access.visible_episodes(_episodes_table(version), viewer).reset_index(drop=True)
+def _visible_episodes(viewer: Viewer, version: str, as_of_date: date) -> pd.DataFrame:
+    return access.visible_episodes(_episodes_table(version, as_of_date), viewer).reset_index(drop=True)
 
 
 @memoized
@@ -261,13 +280,15 @@ def _visible_trusts(viewer: Viewer, version: str, as_of_date: date) -> pd.DataFr
     base = _full_trust_base(version, as_of_date).copy()
     sees = access.sees_cp(viewer, base["trust_code"])
     base["ever_smq"] = base["first_smq_entry"].notna()
+    base["ever_rsp"] = base["first_rsp_entry"].notna()
+    base["ever_support"] = base["first_support_entry"].notna()
     base["ever_cp"] = base["first_cp_entry"].notna() & sees
     indexed = base.set_index("trust_code")
     base["evaluation_group"] = access.visible_groups(
         indexed["full_group"], indexed["public_group"], viewer
     ).to_numpy()
     base.loc[~sees, "first_cp_entry"] = pd.NaT
-    episodes = _visible_episodes(viewer, version)
+    episodes = _visible_episodes(viewer, version, as_of_date)
     base["current_regime"] = (
         base["trust_code"].map(_current_regime(episodes, as_of_date)).fillna("none").astype(object)
     )
@@ -275,17 +296,18 @@ def _visible_trusts(viewer: Viewer, version: str, as_of_date: date) -> pd.DataFr
 
 
 @memoized
-def _visible_interventions(viewer: Viewer, version: str) -> pd.DataFrame:
-    frame = access.visible_dated(
-        _interventions_table(version), "start_date", viewer, _episodes_table(version)
-    )
+def _visible_interventions(viewer: Viewer, version: str, as_of_date: date) -> pd.DataFrame:
+    episodes = _episodes_table(version, as_of_date)
+    frame = access.visible_dated(_interventions_table(version), "start_date", viewer, episodes)
     return frame.reset_index(drop=True)
 
 
 @memoized
-def _visible_costs(viewer: Viewer, version: str) -> pd.DataFrame:
-    frame = access.visible_dated(_costs_table(version), "period_start", viewer, _episodes_table(version))
-    return frame.reset_index(drop=True)
+def _visible_costs(viewer: Viewer, version: str, as_of_date: date) -> pd.DataFrame:
+    episodes = _episodes_table(version, as_of_date)
+    return access.visible_dated(_costs_table(version), "period_start", viewer, episodes).reset_index(
+        drop=True
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -305,7 +327,7 @@ def _trusts(viewer: Viewer, filters: Filters, version: str, as_of_date: date) ->
     if filters.trusts:
         keep &= base["trust_code"].isin(filters.trusts).to_numpy()
     if filters.regimes:
-        window = _visible_episodes(viewer, version)
+        window = _visible_episodes(viewer, version, as_of_date)
         if filters.date_from is not None:
             window = window[
                 window["end_date"].isna() | (window["end_date"] >= pd.Timestamp(filters.date_from))
@@ -351,7 +373,7 @@ def _in_window(frame: pd.DataFrame, start: str, end: str | None, filters: Filter
 @memoized
 def _episodes(viewer: Viewer, filters: Filters, version: str, as_of_date: date) -> pd.DataFrame:
     codes = set(_trusts(viewer, filters, version, as_of_date)["trust_code"])
-    episodes = _visible_episodes(viewer, version)
+    episodes = _visible_episodes(viewer, version, as_of_date)
     episodes = _in_window(episodes[episodes["trust_code"].isin(codes)], "start_date", "end_date", filters)
     episodes = episodes.copy()
     episodes["days"] = episode_days(episodes["start_date"], episodes["end_date"], as_of_date)
@@ -360,8 +382,9 @@ def _episodes(viewer: Viewer, filters: Filters, version: str, as_of_date: date) 
 
 
 def episodes(viewer: Viewer, filters: Filters | None = None) -> pd.DataFrame:
-    """Regime episodes of the filtered trusts: trust_code, regime, start_date, end_date, days,
-    ongoing, notes. CP episodes, and notes, only where the viewer may see them."""
+    """Regime episodes of the filtered trusts as known on the as-of date: trust_code, regime,
+    start_date, end_date, source, notes, days, ongoing. CP episodes, and notes, only where the
+    viewer may see them."""
     filters = (filters or Filters()).trust_filters()
     return _episodes(viewer, filters, data_version(), as_of())
 
@@ -397,6 +420,7 @@ def _metrics(version: str) -> pd.DataFrame:
             m.metric_id,
             m.name,
             m.unit,
+            m.target,
             m.higher_is_better,
             m.frequency,
             m.applies_to,
@@ -514,7 +538,7 @@ def metric_values(
 @memoized
 def _interventions(viewer: Viewer, filters: Filters, version: str, as_of_date: date) -> pd.DataFrame:
     codes = set(_trusts(viewer, filters, version, as_of_date)["trust_code"])
-    frame = _visible_interventions(viewer, version)
+    frame = _visible_interventions(viewer, version, as_of_date)
     frame = frame[frame["trust_code"].isin(codes)]
     return _in_window(frame, "start_date", "end_date", filters).reset_index(drop=True)
 
@@ -528,7 +552,7 @@ def interventions(viewer: Viewer, filters: Filters | None = None) -> pd.DataFram
 @memoized
 def _costs(viewer: Viewer, filters: Filters, version: str, as_of_date: date) -> pd.DataFrame:
     codes = set(_trusts(viewer, filters, version, as_of_date)["trust_code"])
-    frame = _visible_costs(viewer, version)
+    frame = _visible_costs(viewer, version, as_of_date)
     frame = frame[frame["trust_code"].isin(codes)]
     return _in_window(frame, "period_start", None, filters).reset_index(drop=True)
 

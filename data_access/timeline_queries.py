@@ -16,7 +16,7 @@ from data_access.cache import memoized
 from data_access.filters import Filters
 from data_access.viewer import Viewer
 
-REGIME_ORDER: tuple[str, ...] = ("smq", "cp")
+REGIME_ORDER: tuple[str, ...] = ("smq", "rsp", "cp")
 COUNT_COLUMNS = ["month", "regime", "trusts", "counted_on"]
 
 

@@ -112,6 +112,13 @@ def _table_columns(show_cp: bool) -> list[dict]:
             "flex": 1,
             "minWidth": 95,
         },
+        {
+            "field": "rsp_months",
+            "headerName": "Months in the RSP",
+            "type": "numericColumn",
+            "flex": 1,
+            "minWidth": 95,
+        },
     ]
     if show_cp:
         columns += [
@@ -139,11 +146,12 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], query: str = ""
     sort = filters.extra("sort", DEFAULT_SORT)
     rows = filters.extra("rows", DEFAULT_ROWS)
     lede = (
-        "When each trust entered and left Special Measures for Quality and the Challenged Providers list, "
-        "with its CQC overall ratings and the interventions it received."
-        if show_cp
-        else "When each trust entered and left Special Measures for Quality, with its CQC overall ratings "
+        "When each trust entered and left intensive support (Special Measures for Quality to July 2021, "
+        "then the Recovery Support Programme) and the Challenged Providers list, with its CQC overall ratings "
         "and the interventions it received."
+        if show_cp
+        else "When each trust entered and left intensive support (Special Measures for Quality to July 2021, "
+        "then the Recovery Support Programme), with its CQC overall ratings and the interventions it received."
     )
     download = download_link("episodes", filters, "Download episodes.csv", link_id=Ids.DOWNLOAD)
     graph_config = theme.graph_config("timelines")
@@ -154,7 +162,7 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], query: str = ""
                 html.Div(id=Ids.KPIS, className="tl-kpis", **{"aria-live": "polite"}), delay_show=300
             ),
             card(
-                "The national picture",
+                "Trusts in each regime, month by month",
                 [
                     dcc.Loading(
                         dcc.Graph(

@@ -18,7 +18,16 @@ COMPARE_LABELS = {
     "group": "By evaluation group",
     "type": "By trust type",
 }
-BREAK_LABELS = {"none": "No break", "smq_entry": "SMQ entry", "smq_exit": "SMQ exit", "cp_entry": "CP entry"}
+BREAK_LABELS = {
+    "none": "No break",
+    "support_entry": "Entry into intensive support",
+    "support_exit": "Leaving intensive support",
+    "smq_entry": "SMQ entry",
+    "smq_exit": "SMQ exit",
+    "rsp_entry": "RSP entry",
+    "rsp_exit": "RSP exit",
+    "cp_entry": "CP entry",
+}
 
 
 class Ids:

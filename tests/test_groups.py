@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from data_access.groups import derive_groups
+from data_access.groups import clip_to_as_of, derive_groups, intensive_spells
 
 AS_OF = date(2019, 6, 30)
 
@@ -89,3 +89,46 @@ def test_first_matching_rule_wins():
 
 def test_override_from_trusts_csv_wins():
     assert group_of([], override="clear_improver") == "clear_improver"
+
+
+# Spells of intensive support (§2): SMQ and RSP episodes within 31 days of each other are one.
+
+
+def test_smq_then_rsp_without_a_break_is_one_spell_and_no_exit():
+    handover = [("smq", "2019-03-01", "2021-07-13"), ("rsp", "2021-07-14", None)]
+    assert (
+        group_of(handover, as_of=date(2021, 12, 31)) == "prolonged_poor_performer"
+    )  # one spell of 1,036 days
+    short = [("smq", "2021-01-04", "2021-07-13"), ("rsp", "2021-07-14", "2021-12-01")]
+    improved = [("2020-12-01", "inadequate"), ("2022-06-01", "good")]
+    # The spell ended in December, not in July: the rating published in between is "before exit".
+    assert group_of(short, improved, as_of=date(2022, 12, 31)) == "clear_improver"
+    spells = intensive_spells(frames(handover)[1])
+    assert len(spells) == 1 and spells.iloc[0]["regimes"] == "smq+rsp" and pd.isna(spells.iloc[0]["end_date"])
+
+
+@pytest.mark.parametrize(("gap_days", "spells"), [(31, 1), (32, 2)])
+def test_a_gap_of_more_than_31_days_starts_a_second_spell(gap_days, spells):
+    end = pd.Timestamp("2016-01-31")
+    second_start = (end + pd.Timedelta(days=gap_days)).date().isoformat()
+    episodes = [("smq", "2015-06-01", "2016-01-31"), ("smq", second_start, "2016-06-30")]
+    assert len(intensive_spells(frames(episodes)[1])) == spells
+    expected = "prolonged_poor_performer" if spells == 2 else "other_smq"
+    assert group_of(episodes) == expected
+
+
+def test_an_rsp_only_trust_is_in_intensive_support():
+    assert group_of([("rsp", "2022-01-10", None)], as_of=date(2023, 1, 1)) == "other_smq"
+    assert group_of([("rsp", "2022-01-10", None)], as_of=date(2024, 1, 10)) == "prolonged_poor_performer"
+
+
+def test_cp_before_rsp_is_cp_to_smq():
+    episodes = [("cp", "2019-05-13", "2021-01-27"), ("rsp", "2022-02-01", "2022-09-01")]
+    assert group_of(episodes, as_of=date(2023, 1, 1)) == "cp_to_smq"
+    assert group_of(episodes[:1], as_of=date(2023, 1, 1)) == "cp_only"
+
+
+def test_episodes_are_clipped_to_the_as_of_date():
+    episodes = frames([("smq", "2018-01-01", "2020-01-01"), ("smq", "2021-01-01", None)])[1]
+    clipped = clip_to_as_of(episodes, date(2019, 6, 30))
+    assert len(clipped) == 1 and pd.isna(clipped.iloc[0]["end_date"])

@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 
 from dashboard import theme
 from dashboard.labels import GROUP_LABELS, INTERVENTION_LABELS, STATUS_LABELS, TYPE_LABELS
+from data_access.frames import lookup
 from data_access.vocab import FUNDING_CAP_CP, FUNDING_CAP_SMQ_ENTRY, FUNDING_CAP_SMQ_EXIT, INTERVENTIONS
 
 STATUSES = ("delivered", "not_delivered", "no_data", "")
@@ -100,7 +101,7 @@ def director_timing(interventions: pd.DataFrame, trusts: pd.DataFrame) -> pd.Dat
     entry = trusts.set_index("trust_code")["first_smq_entry"]
     frame = ids[["trust_code", "start_date", "end_date"]].copy()
     frame["months_from_entry"] = (
-        frame["start_date"] - frame["trust_code"].map(entry)
+        frame["start_date"] - lookup(frame["trust_code"], entry)
     ).dt.days / DAYS_PER_MONTH
     frame["months_involved"] = (frame["end_date"] - frame["start_date"]).dt.days / DAYS_PER_MONTH
     frame["trust_name"] = frame["trust_code"].map(trusts.set_index("trust_code")["trust_name"])

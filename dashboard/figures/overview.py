@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 
 from dashboard import theme
 from dashboard.labels import GROUP_LABELS, RATING_LABELS, REGIME_SHORT, TYPE_LABELS
+from data_access.groups import intensive_spells
 from data_access.vocab import GROUPS, TRUST_TYPES
 
 DAYS_PER_MONTH = 30.4375
@@ -31,20 +32,22 @@ def headlines(
     suffix = f"?{query}" if query else ""
     year_ago = pd.Timestamp(as_of - timedelta(days=365))
     now = pd.Timestamp(as_of)
-    smq = episodes[episodes["regime"] == "smq"]
-    entries = smq[(smq["start_date"] > year_ago) & (smq["start_date"] <= now)]
-    exits = smq[smq["end_date"].notna() & (smq["end_date"] > year_ago) & (smq["end_date"] <= now)]
-    per_trust = smq.groupby("trust_code")["days"].sum()
+    spells = intensive_spells(episodes, as_of)
+    entries = spells[(spells["start_date"] > year_ago) & (spells["start_date"] <= now)]
+    exits = spells[spells["end_date"].notna() & (spells["end_date"] > year_ago) & (spells["end_date"] <= now)]
+    per_trust = spells.groupby("trust_code")["days"].sum()
     ever = len(per_trust)
-    re_entered = int((smq.groupby("trust_code").size() > 1).sum())
+    re_entered = int((spells.groupby("trust_code").size() > 1).sum())
     median = f"{per_trust.median() / DAYS_PER_MONTH:.0f}" if ever else "–"
     share = f"{re_entered / ever:.0%}" if ever else "–"
+    in_smq = int((trusts["current_regime"] == "smq").sum())
+    in_rsp = int((trusts["current_regime"] == "rsp").sum())
     items = [
         Headline(
             "smq-now",
-            "Trusts in SMQ now",
-            f"{int((trusts['current_regime'] == 'smq').sum()):,}",
-            f"on {as_of:%d %b %Y}",
+            "Trusts in intensive support now",
+            f"{in_smq + in_rsp:,}",
+            f"SMQ {in_smq:,}, RSP {in_rsp:,} on {as_of:%d %b %Y}",
             "/timelines" + suffix,
         ),
     ]
@@ -61,28 +64,28 @@ def headlines(
     items += [
         Headline(
             "entries",
-            "SMQ entries, last 12 months",
+            "Entries into intensive support, last 12 months",
             f"{len(entries):,}",
             f"since {year_ago:%d %b %Y}",
             "/timelines" + suffix,
         ),
         Headline(
             "exits",
-            "SMQ exits, last 12 months",
+            "Exits from intensive support, last 12 months",
             f"{len(exits):,}",
             f"since {year_ago:%d %b %Y}",
             "/timelines" + suffix,
         ),
         Headline(
             "median-months",
-            "Median months in SMQ",
+            "Median months in intensive support",
             median,
-            f"over {ever:,} trusts ever in SMQ",
+            f"over {ever:,} trusts ever in SMQ or the RSP",
             "/timelines" + suffix,
         ),
         Headline(
             "re-entry",
-            "Share re-entering SMQ",
+            "Share re-entering intensive support",
             share,
             f"{re_entered:,} of {ever:,} trusts",
             "/timelines" + suffix,
@@ -145,13 +148,21 @@ def recent_changes(
     names = trusts.set_index("trust_code")["trust_name"]
     now = pd.Timestamp(as_of)
     events = []
-    for row in episodes.itertuples(index=False):
-        short = REGIME_SHORT[row.regime]
-        verb = "joined the CP list" if row.regime == "cp" else "entered SMQ"
+    # Intensive support by spell: a move from SMQ into the RSP is neither an exit nor an entry.
+    for spell in intensive_spells(episodes, as_of).itertuples(index=False):
+        regimes = spell.regimes.split("+")
+        first, last = regimes[0], regimes[-1]
+        verb = "entered SMQ" if first == "smq" else "entered the RSP"
+        events.append((spell.start_date, spell.trust_code, "entry", verb, "/timelines"))
+        if not pd.isna(spell.end_date) and spell.end_date <= now:
+            events.append(
+                (spell.end_date, spell.trust_code, "exit", f"left {REGIME_SHORT[last]}", "/timelines")
+            )
+    for row in episodes[episodes["regime"] == "cp"].itertuples(index=False):
         if row.start_date <= now:
-            events.append((row.start_date, row.trust_code, "entry", verb, "/timelines"))
+            events.append((row.start_date, row.trust_code, "entry", "joined the CP list", "/timelines"))
         if not pd.isna(row.end_date) and row.end_date <= now:
-            events.append((row.end_date, row.trust_code, "exit", f"left {short}", "/timelines"))
+            events.append((row.end_date, row.trust_code, "exit", "left CP", "/timelines"))
     overall = ratings[(ratings["domain"] == "overall") & (ratings["publication_date"] <= now)]
     for row in overall.itertuples(index=False):
         words = RATING_LABELS.get(row.rating, row.rating)

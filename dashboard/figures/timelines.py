@@ -23,20 +23,27 @@ from dashboard.labels import (
 )
 from dashboard.timelines import GANTT_BOTTOM_PX, GANTT_TOP_PX, gantt_height
 from dashboard.words import date_words, period_words
-
-REGIME_BAR_FILLS: dict[str, str] = {"smq": "rgba(0, 94, 184, 0.30)", "cp": "rgba(138, 96, 0, 0.16)"}
-
+from data_access.vocab import INTENSIVE_REGIMES, SPELL_GAP_DAYS
 
 # --------------------------------------------------------------------------------------------
 # Trusts in each regime, month by month
 
 
-COUNT_LINE_DASHES: dict[str, str] = {"smq": "solid", "cp": "dash"}
-COUNT_NAMES: dict[str, str] = {"smq": "In SMQ", "cp": "On the CP list"}
+COUNT_NAMES: dict[str, str] = {"smq": "In SMQ", "rsp": "In the RSP", "cp": "On the CP list"}
+COUNT_WORDS: dict[str, str] = {
+    "smq": REGIME_LABELS["smq"],
+    "rsp": "the Recovery Support Programme",
+    "cp": "the Challenged Providers list",
+}
+LABEL_SHIFTS: dict[str, int] = {"smq": 10, "rsp": -2, "cp": -14}
 
 
 def counts_title(show_cp: bool) -> str:
-    return "Trusts in SMQ and on the CP list, month by month" if show_cp else "Trusts in SMQ, month by month"
+    return (
+        "Trusts in SMQ, the RSP and on the CP list, month by month"
+        if show_cp
+        else "Trusts in SMQ and the RSP, month by month"
+    )
 
 
 def counts_figure(counts: pd.DataFrame, as_of: date, show_cp: bool) -> go.Figure:
@@ -44,14 +51,15 @@ def counts_figure(counts: pd.DataFrame, as_of: date, show_cp: bool) -> go.Figure
     and label, so colour is never the only cue)."""
     if counts.empty:
         return theme.empty_figure(
-            "No trust within these filters was in SMQ" + (" or on the CP list." if show_cp else ".")
+            "No trust within these filters was in SMQ or the RSP"
+            + (" or on the CP list." if show_cp else ".")
         )
     fig = theme.base_figure(counts_title(show_cp), height=320)
-    for regime in ("smq", "cp"):
+    for regime in ("smq", "rsp", "cp"):
         part = counts[counts["regime"] == regime]
         if part.empty or (regime == "cp" and not show_cp):
             continue
-        words = REGIME_LABELS[regime] if regime == "smq" else "the Challenged Providers list"
+        words = COUNT_WORDS[regime]
         fig.add_trace(
             go.Scatter(
                 x=part["month"],
@@ -61,7 +69,7 @@ def counts_figure(counts: pd.DataFrame, as_of: date, show_cp: bool) -> go.Figure
                 line={
                     "shape": "hv",
                     "color": theme.REGIME_COLOURS[regime],
-                    "dash": COUNT_LINE_DASHES[regime],
+                    "dash": theme.REGIME_DASHES[regime],
                 },
                 customdata=np.column_stack([part["counted_on"].map(date_words)]),
                 hovertemplate=f"%{{y:,d}} trusts in {words} on %{{customdata[0]}}<extra></extra>",
@@ -76,7 +84,7 @@ def counts_figure(counts: pd.DataFrame, as_of: date, show_cp: bool) -> go.Figure
             showarrow=False,
             xanchor="left",
             xshift=6,
-            yshift=8 if regime == "smq" else -8,
+            yshift=LABEL_SHIFTS[regime],
             font={"color": theme.REGIME_COLOURS[regime]},
         )
     fig.update_xaxes(**theme.date_axis(title={"text": "Month"}, hoverformat="%b %Y"))
@@ -99,8 +107,26 @@ def counts_note(as_of: date, show_cp: bool, partial_cp: bool) -> str:
 # The Gantt
 
 
+def _continued_into(episodes: pd.DataFrame) -> dict:
+    """Episodes of intensive support that another one continues in the same spell (index → the
+    regime that follows), so the hand-over from SMQ to the RSP reads as one spell, not an exit."""
+    part = episodes[episodes["regime"].isin(INTENSIVE_REGIMES)].sort_values(["trust_code", "start_date"])
+    following: dict = {}
+    previous = None
+    for index, row in zip(part.index, part.itertuples(index=False), strict=True):
+        if (
+            previous is not None
+            and previous[1] == row.trust_code
+            and not pd.isna(previous[2])
+            and row.start_date <= previous[2] + pd.Timedelta(days=SPELL_GAP_DAYS)
+        ):
+            following[previous[0]] = row.regime
+        previous = (index, row.trust_code, row.end_date)
+    return following
+
+
 def gantt_title(show_cp: bool) -> str:
-    return "SMQ and CP episodes of each trust" if show_cp else "SMQ episodes of each trust"
+    return "SMQ, RSP and CP episodes of each trust" if show_cp else "SMQ and RSP episodes of each trust"
 
 
 def _episode_traces(
@@ -108,7 +134,8 @@ def _episode_traces(
 ) -> list[go.BaseTraceType]:
     traces: list[go.BaseTraceType] = []
     end_of_data = pd.Timestamp(as_of)
-    for regime in ("cp", "smq"):  # SMQ drawn last, on top
+    continued = _continued_into(episodes)
+    for regime in ("cp", "smq", "rsp"):  # intensive support drawn last, on top
         part = episodes[episodes["regime"] == regime]
         if part.empty:
             continue
@@ -116,8 +143,18 @@ def _episode_traces(
         hover = [
             f"<b>{names[code]}</b><br>{REGIME_LABELS[regime]}: {period_words(s, e, d, as_of)}"
             + ("<br><i>Ongoing: the bar stops at the as-of date</i>" if pd.isna(e) else "")
-            for code, s, e, d in zip(
-                part["trust_code"], part["start_date"], part["end_date"], part["days"], strict=True
+            + (
+                f"<br><i>Continued in the {REGIME_SHORT[continued[i]]}: one spell, no exit</i>"
+                if i in continued
+                else ""
+            )
+            for i, code, s, e, d in zip(
+                part.index,
+                part["trust_code"],
+                part["start_date"],
+                part["end_date"],
+                part["days"],
+                strict=True,
             )
         ]
         traces.append(
@@ -129,7 +166,7 @@ def _episode_traces(
                 width=0.62,
                 name=f"{REGIME_LABELS[regime]} ({REGIME_SHORT[regime]})",
                 marker={
-                    "color": REGIME_BAR_FILLS[regime],
+                    "color": theme.REGIME_BAR_FILLS[regime],
                     "line": {"color": theme.REGIME_COLOURS[regime], "width": 1.2},
                     "pattern": {
                         "shape": theme.REGIME_PATTERNS[regime],

@@ -14,9 +14,9 @@ from data_access.vocab import DOMAINS
 
 def regime_figure(episodes: pd.DataFrame, as_of: date, name: str) -> go.Figure:
     if episodes.empty:
-        return theme.empty_figure(f"{name} has no SMQ episode (or none you may see).")
+        return theme.empty_figure(f"{name} has no SMQ or RSP episode (or none you may see).")
     figure = theme.base_figure("Regime timeline")
-    for regime in ("smq", "cp"):
+    for regime in ("smq", "rsp", "cp"):
         part = episodes[episodes["regime"] == regime]
         if part.empty:
             continue
@@ -29,7 +29,7 @@ def regime_figure(episodes: pd.DataFrame, as_of: date, name: str) -> go.Figure:
             name=REGIME_LABELS[regime],
             marker={
                 "color": theme.REGIME_COLOURS[regime],
-                "pattern": {"shape": "" if regime == "smq" else "/"},
+                "pattern": {"shape": theme.REGIME_PATTERNS[regime]},
             },
             customdata=list(
                 zip(
