@@ -81,6 +81,7 @@ class _RichProgress(Progress):
 
 def _columns(unit: str) -> list:
     from rich.progress import BarColumn, ProgressColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.table import Column
     from rich.text import Text
 
     class CountColumn(ProgressColumn):
@@ -99,13 +100,17 @@ def _columns(unit: str) -> list:
                 return Text("")
             return Text(f"{task.completed / elapsed:,.0f} {unit}/s", style="progress.data.speed")
 
+    # The numbers never wrap; on a narrow terminal the description gives way (with an ellipsis).
+    def fixed() -> Column:
+        return Column(no_wrap=True)
+
     return [
         SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        CountColumn(),
-        RateColumn(),
-        TimeElapsedColumn(),
+        TextColumn("{task.description}", table_column=Column(no_wrap=True, overflow="ellipsis", ratio=1)),
+        BarColumn(bar_width=20),
+        CountColumn(table_column=fixed()),
+        RateColumn(table_column=fixed()),
+        TimeElapsedColumn(table_column=fixed()),
     ]
 
 

@@ -233,7 +233,7 @@ def _convert_file(path: Path, ctx: Context, result: Conversion, report: FileRepo
         i = col.get(key)
         return cells[i] if i is not None and i < len(cells) else None
 
-    for number, cells in table.data_rows():
+    for number, cells in table.data_rows(ctx.stream):
         report.rows += 1
         code = cell_text(cell(cells, "code")).upper()
         name = cell_text(cell(cells, "name"))

@@ -7,6 +7,7 @@ Headings are compared after `normalise`: case, spaces and punctuation do not mat
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,7 +23,16 @@ HEADER_SCAN_ROWS = 40
 
 def normalise(heading: object) -> str:
     """The comparable form of a heading: 'A&E attendances Type 1' -> 'aeattendancestype1'."""
-    text = _NOT_ALNUM.sub("", cell_text(heading).lower())
+    if type(heading) is str:
+        return _normalise_text(heading)
+    return _normalise_text(cell_text(heading))
+
+
+# Row values repeat a great deal (a provider type, a domain, a metric id on every row): each
+# distinct text is normalised once.
+@functools.lru_cache(maxsize=65_536)
+def _normalise_text(heading: str) -> str:
+    text = _NOT_ALNUM.sub("", heading.strip().lower())
     text = text.replace("hours", "hrs")
     if text.startswith("numberof"):
         text = text[len("numberof") :]

@@ -145,7 +145,7 @@ def _convert_file(
         i = col[key]
         return cells[i] if i < len(cells) else None
 
-    for number, cells in table.data_rows():
+    for number, cells in table.data_rows(ctx.stream):
         report.rows += 1
         code = cell_text(cell(cells, "code")).upper()
         if not code:

@@ -18,6 +18,7 @@ three it is written as higher-is-better and the summary says so.
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 from collections import defaultdict
 from datetime import date
@@ -92,6 +93,9 @@ FIELDS = (
     Field("polarity", "the polarity", ("Polarity", "Direction", "Higher is better", "Good is"), False),
     Field("rank", "the rank", ("Rank",), False),
 )
+
+# How many metrics a note names before it says "and N more".
+_LIST_METRICS = 12
 
 # Words that mark a segment row (in its Metric_ID, description, domain or sub-domain).
 _SEGMENT_WORDS = frozenset(
@@ -174,6 +178,7 @@ def _polarity(text: str) -> bool | None:
     return None
 
 
+@functools.lru_cache(maxsize=65_536)
 def _is_segment_row(*texts: str) -> bool:
     return any(normalise(t) in _SEGMENT_WORDS for t in texts if t)
 
@@ -229,7 +234,8 @@ def convert(paths: list[Path], ctx: Context) -> Conversion:
     for key, (_, row) in sorted(values.items()):
         result.collected.add("metric_values", key, row)
     written = {key[1] for key in values}
-    guessed = []
+    guessed: list[str] = []
+    odd_units: dict[str, list[str]] = {}
     for metric_id in sorted(written):
         if metric_id == SEGMENT:
             result.collected.add("metrics", (SEGMENT,), dict(SEGMENT_METRIC))
@@ -246,9 +252,7 @@ def convert(paths: list[Path], ctx: Context) -> Conversion:
             higher = True
         unit = unit_of(about.units)
         if unit is None:
-            result.notes.append(
-                f"{metric_id}: units '{about.units or 'blank'}' are not a unit of §2; written as score"
-            )
+            odd_units.setdefault(about.units or "blank", []).append(metric_id)
             unit = "score"
         place = " / ".join(t for t in (about.domain, about.subdomain) if t)
         result.collected.add(
@@ -267,16 +271,27 @@ def convert(paths: list[Path], ctx: Context) -> Conversion:
                 "domain": _domain_of(about.domain, about.subdomain),
             },
         )
+    for units, ids in odd_units.items():
+        listed = ", ".join(ids[:_LIST_METRICS]) + (
+            f" and {len(ids) - _LIST_METRICS} more" if len(ids) > _LIST_METRICS else ""
+        )
+        result.notes.append(f"units '{units}' are not a unit of §2, written as score: {listed}")
     if guessed:
+        shown = ", ".join(guessed[:_LIST_METRICS]) + (
+            f" and {len(guessed) - _LIST_METRICS} more" if len(guessed) > _LIST_METRICS else ""
+        )
         result.notes.append(
             f"polarity not in the files for {len(guessed)} metric(s), written as higher is better: "
-            f"{', '.join(guessed)}; correct it in metrics.csv (a later conversion keeps it)"
+            f"{shown}; correct it in metrics.csv (a later conversion keeps it)"
         )
     return result
 
 
+@functools.lru_cache(maxsize=4096)
 def _period(raw: object) -> tuple[str, date | None] | None:
-    """('month', first day of the month), ('quarter', last month) or ('plan', None); None if unreadable."""
+    """('month', first day of the month), ('quarter', last month) or ('plan', None); None if unreadable.
+
+    Cached: a file has a handful of distinct reporting dates over thousands of rows."""
     quarter = parse_fiscal_quarter(raw)
     if quarter is not None:
         return "quarter", quarter
@@ -311,7 +326,7 @@ def _convert_file(
     # First pass: read every row; the file's latest quarter is known only at the end.
     pending: list[tuple[int, str, str, date | None, date | None, object, bool, list[object]]] = []
     latest: date | None = None
-    for number, cells in table.data_rows():
+    for number, cells in table.data_rows(ctx.stream):
         report.rows += 1
         code = text(cells, "code").upper()
         name = text(cells, "name")

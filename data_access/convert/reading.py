@@ -9,11 +9,13 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
+from xml.etree import ElementTree
 
+from data_access.convert import ods
 from data_access.convert.columns import Field, Header, find_header, normalise
 from data_access.convert.common import Problem, Rejected
 from data_access.progress import progress
@@ -44,13 +46,15 @@ class Table:
         place = f"{'file' if self.in_zip else 'sheet'} {self.sheet}, " if self.sheet else ""
         return f"{place}header on row {self.header.row}"
 
-    def data_rows(self) -> list[tuple[int, list[object]]]:
-        """(row number, cells) of every row below the header that has anything in it."""
-        out = []
-        for number, cells in enumerate(self.rows[self.header.row :], start=self.header.row + 1):
-            if any(c is not None and str(c).strip() and c == c for c in cells):
-                out.append((number, cells))
-        return out
+    def data_rows(self, stream: TextIO | None = None) -> Iterator[tuple[int, list[object]]]:
+        """(row number, cells) of every row below the header that has anything in it, counted
+        on a progress bar on `stream` when it is a terminal."""
+        body = self.rows[self.header.row :]
+        with progress(f"converting {self.label}", total=len(body), stream=stream) as bar:
+            for number, cells in enumerate(body, start=self.header.row + 1):
+                bar.advance()
+                if any(c is not None and c != "" for c in cells):
+                    yield number, cells
 
 
 def _decode(raw: bytes) -> str:
@@ -88,7 +92,8 @@ def _csv_rows(text: str, filename: str, stream: TextIO | None) -> list[list[obje
     if "," not in sample:
         delimiter = max((";", "\t"), key=sample.count) if (";" in sample or "\t" in sample) else ","
     rows: list[list[object]] = []
-    with progress(f"reading {filename}", unit="rows", stream=stream) as bar:
+    # Lines are a close count of rows (a quoted cell may hold a line break) and cheap to count.
+    with progress(f"reading {filename}", total=text.count("\n") or None, stream=stream) as bar:
         try:
             for cells in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
                 rows.append(cells)
@@ -110,6 +115,15 @@ def _workbook_kind(raw: bytes, filename: str) -> str:
     except zipfile.BadZipFile as exc:
         raise Rejected([Problem(filename, f"not a spreadsheet: a damaged zip archive ({exc})")]) from exc
     return "zip"
+
+
+def _ods_stream(raw: bytes, filename: str, sheet: str, stream: TextIO | None) -> list[list[object]] | None:
+    """The sheet's rows by the streaming reader; None when it cannot make sense of the document."""
+    with progress(f"reading {filename} sheet {sheet}", stream=stream) as bar:
+        try:
+            return ods.sheet_rows(raw, sheet, bar.advance)
+        except (ElementTree.ParseError, ValueError, KeyError, zipfile.BadZipFile):
+            return None
 
 
 def _ods_sheets(raw: bytes, filename: str, stream: TextIO | None) -> tuple[list[str], object]:
@@ -258,12 +272,27 @@ def _load_workbook(
 ) -> Table:
     filename = path.name
     if kind == "ods":
-        names, book = _ods_sheets(raw, filename, stream)
+        try:
+            names = ods.sheet_names(raw)
+        except (KeyError, zipfile.BadZipFile, UnicodeDecodeError):
+            names = []
+        book = None
 
         def rows_of(sheet: str) -> list[list[object]]:
+            nonlocal book
+            if book is None:
+                rows = _ods_stream(raw, filename, sheet, stream)
+                if rows is not None:
+                    return rows
+                _, book = _ods_sheets(raw, filename, stream)
             return _ods_rows(book, sheet, filename, stream)
 
-        close = getattr(book, "close", lambda: None)
+        if not names:  # a document the streaming reader does not follow: pandas (odfpy) reads it
+            names, book = _ods_sheets(raw, filename, stream)
+
+        def close() -> None:
+            if book is not None:
+                book.close()
     else:
         book = _xlsx_open(raw, filename)
         names = list(book.sheetnames)

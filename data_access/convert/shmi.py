@@ -112,16 +112,22 @@ def _convert_file(path: Path, ctx: Context, result: Conversion, report: FileRepo
     report.where = table.where()
     from_name: date | None = None
     if not any(k in col for k in ("period", "start", "end")):
-        try:
-            from_name = parse_window_end(path.stem)
-        except ValueError:
+        # The CSV's own name first (inside a zip, the member's), then the name it came in.
+        names = [Path(table.sheet).stem] if table.in_zip and table.sheet else []
+        for name in [*names, path.stem]:
+            try:
+                from_name = parse_window_end(name)
+                break
+            except ValueError:
+                continue
+        if from_name is None:
             period_fields = [f for f in FIELDS if f.key in ("period", "start", "end")]
-            names = ", ".join(n for f in period_fields for n in f.names)
+            looked = ", ".join(n for f in period_fields for n in f.names)
             raise Rejected(
                 [
                     Problem(
                         table.label,
-                        f"no column for the reporting period (looked for: {names}), and the file "
+                        f"no column for the reporting period (looked for: {looked}), and the file "
                         "name has no period such as APR22_MAR23",
                         table.header.row,
                         "-",
@@ -136,7 +142,7 @@ def _convert_file(path: Path, ctx: Context, result: Conversion, report: FileRepo
         i = col.get(key)
         return cells[i] if i is not None and i < len(cells) else None
 
-    for number, cells in table.data_rows():
+    for number, cells in table.data_rows(ctx.stream):
         report.rows += 1
         code = cell_text(cell(cells, "code")).upper()
         name = cell_text(cell(cells, "name"))

@@ -57,6 +57,8 @@ _SERIAL_RANGE = (20_000, 80_000)  # 1954 to 2119
 
 def cell_text(value: object) -> str:
     """A cell as text: blank for an empty cell, '12' for a whole number, ISO for a date cell."""
+    if type(value) is str:  # most cells, above all in CSV files: the fast way first
+        return value.replace("\xa0", " ").strip() if "\xa0" in value else value.strip()
     if value is None:
         return ""
     if isinstance(value, float):
