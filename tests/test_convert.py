@@ -523,6 +523,21 @@ def test_nof_file_in_windows_1252(tmp_path: Path, trusts_dir: Path, no_database:
     assert "units '£m'" in result.out
 
 
+def test_csv_saved_as_utf16_unicode_text(tmp_path: Path, trusts_dir: Path, no_database: str):
+    path = tmp_path / "shmi.csv"
+    path.write_bytes(SHMI_FILES[0].read_text(encoding="utf-8").encode("utf-16"))
+    assert convert("shmi", [path], trusts_dir, no_database).code == 0
+    assert values(trusts_dir)[("RZ1", "shmi", "2025-03-01")]["value"] == "1.0521"
+
+
+def test_an_output_file_that_cannot_be_merged(trusts_dir: Path, no_database: str):
+    (trusts_dir / "metric_values.csv").write_bytes("trust_code,metric_id\nRZ1,caf\xe9\n".encode("latin-1"))
+    result = convert("shmi", SHMI_FILES, trusts_dir, no_database)
+    assert result.code == 1
+    assert "metric_values.csv: the file already in the output folder is not UTF-8 text" in result.err
+    assert not (trusts_dir / "metrics.csv").exists()
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [("Q2 2025/26", date(2025, 9, 1)), ("Q4 2025/26", date(2026, 3, 1)), ("2025-26 Q1", date(2025, 6, 1))],
@@ -942,6 +957,21 @@ def test_trusts_in_the_database_are_known(tmp_path: Path, database_url: str, eng
         ("RZ1", "ae_12hr_waits", "2026-02-01"),
         ("RZ6", "ae_4hr_pct", "2026-02-01"),
     }
+
+
+def test_cqc_trust_of_an_unknown_category_known_to_the_database(tmp_path: Path, database_url: str, engine):
+    seed = tmp_path / "seed"
+    seed.mkdir()
+    (seed / "trusts.csv").write_text(
+        "trust_code,trust_name,trust_type\nRZ9,Orchard Vale Dental NHS Trust,community\n", encoding="utf-8"
+    )
+    importer.import_directory(seed, engine)
+    out = tmp_path / "out"
+    result = convert("cqc-ratings", [CQC_FILES[2]], out, database_url)
+    assert result.code == 0, result.err
+    assert "RZ9" not in {r["trust_code"] for r in rows(out / "trusts.csv")}
+    assert len([r for r in rows(out / "cqc_ratings.csv") if r["trust_code"] == "RZ9"]) == 6
+    importer.import_directory(out, engine)  # the ratings of a trust the database knows load
 
 
 def test_a_database_without_tables_counts_as_none(tmp_path: Path, trusts_dir: Path):

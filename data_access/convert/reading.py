@@ -57,6 +57,17 @@ class Table:
                     yield number, cells
 
 
+def _text_of(raw: bytes, label: str) -> str:
+    """The text of a CSV file, after checking that it is one."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" is UTF-16
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise Rejected([Problem(label, f"not valid UTF-16 text ({exc.reason})")]) from exc
+    _sniff_text(raw, label)
+    return _decode(raw)
+
+
 def _decode(raw: bytes) -> str:
     """UTF-8 (with or without Excel's byte-order mark), else Windows-1252 as older NHS files are."""
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -248,16 +259,14 @@ def load_table(
         kind = _workbook_kind(raw, filename)
         if kind == "zip":
             member, raw = _zip_member(raw, filename, zip_hints)
-            _sniff_text(raw, f"{filename}/{member}")
-            rows = _csv_rows(_decode(raw), filename, stream)
+            rows = _csv_rows(_text_of(raw, f"{filename}/{member}"), filename, stream)
             header = find_header(rows, fields, f"{filename}/{member}")
             return Table(path, member, rows, header, in_zip=True)
         return _load_workbook(raw, kind, path, fields, sheets, strict_sheet, stream)
     if path.suffix.lower() in (".ods", ".xlsx", ".xlsm"):
         _sniff_text(raw, filename)
         raise Rejected([Problem(filename, f"not a spreadsheet: a {path.suffix} file must be a zip archive")])
-    _sniff_text(raw, filename)
-    rows = _csv_rows(_decode(raw), filename, stream)
+    rows = _csv_rows(_text_of(raw, filename), filename, stream)
     return Table(path, None, rows, find_header(rows, fields, filename))
 
 
