@@ -15,14 +15,16 @@ from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 from sqlalchemy import select
 
 from data_access import importer, models
-from data_access.convert import KINDS, run
+from data_access.convert import KINDS, ods, run
 from data_access.convert.columns import Field, find_header, normalise
 from data_access.convert.common import Rejected
 from data_access.convert.cqc import CATEGORY_TRUST_TYPES, trust_type_of
+from data_access.convert.nof import segment_value
 from data_access.convert.values import (
     parse_date,
     parse_fiscal_quarter,
@@ -546,6 +548,17 @@ def test_financial_quarters(text: str, expected: date):
     assert parse_fiscal_quarter(text) == expected
 
 
+def testsegment_values():
+    assert [segment_value(v) for v in ("3", "3.0", 4.0, "Segment 2", "5 - intensive support")] == [
+        3,
+        3,
+        4,
+        2,
+        5,
+    ]
+    assert [segment_value(v) for v in ("3.5", "35", "6", "", "high")] == [None] * 5
+
+
 def test_quarters_and_plan_years():
     assert quarter_end(date(2026, 2, 1)) == date(2026, 3, 1)
     assert quarter_end(date(2025, 10, 1)) == date(2025, 12, 1)
@@ -787,10 +800,6 @@ def _ods(path: Path, content: str) -> Path:
 
 
 def test_ods_reader_gives_what_pandas_gives():
-    import pandas as pd
-
-    from data_access.convert import ods
-
     raw = CQC_FILES[2].read_bytes()
     assert ods.sheet_names(raw) == ["Locations", "Providers"]
     for sheet in ("Locations", "Providers"):
@@ -805,8 +814,6 @@ def test_ods_reader_gives_what_pandas_gives():
 
 
 def test_ods_reader_repeats_spaces_and_padding(tmp_path: Path):
-    from data_access.convert import ods
-
     path = _ods(
         tmp_path / "t.ods",
         '<table:table table:name="Notes &amp; terms"><table:table-row><table:table-cell office:value-type="string">'

@@ -109,7 +109,8 @@ _SEGMENT_WORDS = frozenset(
         "trustsegment",
     }
 )
-_SEGMENT_NUMBER = re.compile(r"^(?:segment)?\s*([1-5])(?:\.0+)?(?:\D.*)?$", re.IGNORECASE)
+# "3", "3.0", "Segment 3", "3 - some words"; not "3.5" or "35".
+_SEGMENT_NUMBER = re.compile(r"^(?:segment)?\s*([1-5])(?:\.0+)?(?:[^\d.].*)?$", re.IGNORECASE)
 
 # Published units -> §2 units (compared after `normalise`); anything else is written as score.
 UNITS: dict[str, str] = {
@@ -183,7 +184,8 @@ def _is_segment_row(*texts: str) -> bool:
     return any(normalise(t) in _SEGMENT_WORDS for t in texts if t)
 
 
-def _segment_value(value: object) -> int | None:
+def segment_value(value: object) -> int | None:
+    """The segment (1-5) a cell gives, or None when it gives none."""
     match = _SEGMENT_NUMBER.match(cell_text(value))
     return int(match.group(1)) if match else None
 
@@ -324,7 +326,7 @@ def _convert_file(
         return cell_text(cell(cells, key))
 
     # First pass: read every row; the file's latest quarter is known only at the end.
-    pending: list[tuple[int, str, str, date | None, date | None, object, bool, list[object]]] = []
+    pending: list[tuple[int, str, str, date | None, date | None, str, bool, list[object]]] = []
     latest: date | None = None
     for number, cells in table.data_rows(ctx.stream):
         report.rows += 1
@@ -348,7 +350,7 @@ def _convert_file(
                 )
             )
             continue
-        shape, when = period
+        _, when = period
         quarter = quarter_end(when) if when is not None else None
         if quarter is not None and (latest is None or quarter > latest):
             latest = quarter
@@ -385,7 +387,7 @@ def _convert_file(
     for number, code, name, when, quarter, metric_text, is_segment, cells in pending:
         stored = quarter or latest
         if "segment" in col and not is_suppressed(cell(cells, "segment")):
-            segment = _segment_value(cell(cells, "segment"))
+            segment = segment_value(cell(cells, "segment"))
             if segment is None:
                 problems.append(
                     Problem(
@@ -406,7 +408,7 @@ def _convert_file(
                 if "segment" not in col or is_suppressed(cell(cells, "segment")):
                     report.skipped[f"{SEGMENT}: suppressed or blank"] += 1
                 continue
-            segment = _segment_value(raw)
+            segment = segment_value(raw)
             if segment is None:
                 problems.append(
                     Problem(
