@@ -14,7 +14,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from data_access import db, importer
+from data_access import convert, db, importer
 from data_access.db import get_engine
 from data_access.exporter import export_directory
 from data_access.schema import init_db
@@ -46,6 +46,12 @@ def _parser() -> argparse.ArgumentParser:
         "--role", required=True, choices=["improvement_director", "regulator", "analyst", "admin"]
     )
     add.add_argument("--trusts", default="", help="comma-separated trust codes (improvement directors)")
+    conv = sub.add_parser("convert", help="read public files as published and write the CSV files they hold")
+    conv.add_argument("kind", choices=convert.KINDS, metavar="KIND", help=", ".join(convert.KINDS))
+    conv.add_argument("files", type=Path, nargs="+", metavar="FILE")
+    conv.add_argument(
+        "--out", type=Path, required=True, metavar="DIR", help="folder of CSV files to write or merge into"
+    )
     serve = sub.add_parser("serve", help="development server (production: gunicorn app:server)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8050)
@@ -124,6 +130,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_OK
         if args.command == "users":
             return cmd_users_add(args.name, args.role, args.trusts)
+        if args.command == "convert":
+            return convert.run(args.kind, args.files, args.out)
         if args.command == "serve":
             from smq_monitor.app_factory import create_app
 
