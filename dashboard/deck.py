@@ -933,7 +933,7 @@ def slide_plans(content: report.PackContent) -> list[SlidePlan]:
 
 def deck_provenance(content: report.PackContent) -> marking.Provenance:
     """The provenance of a deck made from this content: CP information is what its charts show."""
-    return report.provenance(content, "findings", summaries=False)
+    return report.export_provenance(content, "findings", summaries=False)
 
 
 def deck_filename(provenance: marking.Provenance) -> str:

@@ -305,7 +305,9 @@ def content_cp_reasons(content: PackContent, *, summaries: bool = True) -> list[
     return list(dict.fromkeys(reasons))
 
 
-def provenance(content: PackContent, view: str = "findings", *, summaries: bool = True) -> marking.Provenance:
+def export_provenance(
+    content: PackContent, view: str = "findings", *, summaries: bool = True
+) -> marking.Provenance:
     """The provenance of an export made from this content (pack: `summaries`; deck: without)."""
     includes = bool(content_cp_reasons(content, summaries=summaries))
     return marking.Provenance(
@@ -324,7 +326,7 @@ def provenance(content: PackContent, view: str = "findings", *, summaries: bool 
 
 def pack_provenance(content: PackContent) -> marking.Provenance:
     """The provenance of the HTML pack made from this content."""
-    return provenance(content, "findings", summaries=True)
+    return export_provenance(content, "findings", summaries=True)
 
 
 # --------------------------------------------------------------------------------------------
