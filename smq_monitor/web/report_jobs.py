@@ -33,7 +33,7 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, abort, current_app, jsonify, request, send_file
 
-from dashboard import report, tables, timelines
+from dashboard import marking, report, tables, timelines
 from dashboard.figures import interventions as intervention_figures
 from dashboard.figures import overview as overview_figures
 from dashboard.figures import timelines as timeline_figures
@@ -79,7 +79,8 @@ def gather(viewer: Viewer, filters: Filters, progress: Progress | None = None) -
     headlines = overview_figures.headlines(trusts, episodes, as_of, show_cp, query)
 
     step(35, "National counts over time")
-    counts = timeline_figures.counts_figure(timeline_queries.monthly_counts(viewer, filters), as_of, show_cp)
+    monthly = timeline_queries.monthly_counts(viewer, filters)
+    counts = timeline_figures.counts_figure(monthly, as_of, show_cp)
     counts_note = timeline_figures.counts_note(as_of, show_cp, partial_cp=not viewer.sees_everything)
 
     step(50, "Evaluation groups and trust types")
@@ -90,13 +91,15 @@ def gather(viewer: Viewer, filters: Filters, progress: Progress | None = None) -
     kpis = timelines.timeline_kpis(episodes, as_of, show_cp)
 
     step(70, "Intervention uptake")
-    uptake = tables.uptake_view(trusts, queries.interventions(viewer, filters))
+    interventions = queries.interventions(viewer, filters)
+    uptake = tables.uptake_view(trusts, interventions)
 
     step(85, "Cost-consequence summary")
+    cost_rows = queries.costs(viewer, filters)
     costs = tables.costs_view(
         trusts,
         episodes,
-        queries.costs(viewer, filters),
+        cost_rows,
         queries.ratings(viewer, filters, domains=("overall",)),
         as_of,
     )
@@ -127,6 +130,17 @@ def gather(viewer: Viewer, filters: Filters, progress: Progress | None = None) -
         uptake_trusts=len(uptake),
         cost_medians=report.cost_group_medians(costs),
         data_notes=data_notes(info, as_of, show_cp, viewer, coverage, len(unrated), len(trusts)),
+        filters=filters,
+        monthly_counts=monthly,
+        uptake=uptake,
+        costs=costs,
+        cp_reasons=tuple(
+            marking.cp_reasons(
+                {"trusts": trusts, "episodes": episodes, "monthly counts": monthly},
+                cp_episodes=episodes,
+                cp_dated={"interventions": interventions, "costs": cost_rows},
+            )
+        ),
     )
 
 
