@@ -20,10 +20,12 @@ from __future__ import annotations
 import functools
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -333,6 +335,7 @@ def measure_scale(
             if views is not None:
                 views.close()
         _psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        shutil.rmtree(folder, ignore_errors=True)
     return result
 
 
@@ -389,8 +392,20 @@ def table(results: list[ScaleResult]) -> list[str]:
     return lines
 
 
-def section(results: list[ScaleResult], options: Options, superset_note: str, seconds: float) -> str:
-    """The "Peers" section of RESULTS.md."""
+def section(
+    results: list[ScaleResult],
+    options: Options,
+    superset_note: str,
+    seconds: float,
+    load: list[float] | None = None,
+) -> str:
+    """The "Peers" section of RESULTS.md; `load`: the 1-minute load average sampled during the run."""
+    busy = (
+        f" The 1-minute load average during the run: median {statistics.median(load):.1f}, "
+        f"highest {max(load):.1f} (other work on the box shares the cores too)."
+        if load
+        else ""
+    )
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
     ).stdout.strip()
@@ -401,7 +416,7 @@ def section(results: list[ScaleResult], options: Options, superset_note: str, se
         f"a shared {os.cpu_count()}-core box, so the other contenders and the browser compete for the same two "
         "cores: read ratios rather than absolutes. PostgreSQL, one throwaway database per demo scale; "
         f"{options.rounds} rounds server side and {options.browser_rounds} in the browser, interleaved (each round "
-        f"starts one contender further along); medians. The section took {seconds / 60:.1f} min.",
+        f"starts one contender further along); medians. The section took {seconds / 60:.1f} min.{busy}",
         "",
         f"Question asked: trust type `{','.join(TYPES)}`, metric `{METRIC}`, and a `from=` date new in every round "
         "(a filter nobody asked before). Trajectories: per month the median and middle half of the filtered trusts' "
@@ -456,6 +471,14 @@ def run_peers(options: Options, log: Callable[[str], None] = say) -> str:
     from tests.live import CHROMIUM_ARGS
 
     begun = time.perf_counter()
+    load: list[float] = []
+    done = threading.Event()
+
+    def sample_load() -> None:
+        while not done.wait(10):
+            load.append(os.getloadavg()[0])
+
+    threading.Thread(target=sample_load, daemon=True).start()
     for port in (options.port_base, options.port_base + 1, options.port_base + 2):
         if servers.port_taken(port):
             raise SystemExit(f"port {port} is already taken: choose another --port-base")
@@ -483,6 +506,10 @@ def run_peers(options: Options, log: Callable[[str], None] = say) -> str:
         browser.close()
         if superset is not None:
             superset.stop()
-    text = section(results, options, f"skipped: {reason}" if reason else "", time.perf_counter() - begun)
+        shutil.rmtree(home, ignore_errors=True)
+    done.set()
+    text = section(
+        results, options, f"skipped: {reason}" if reason else "", time.perf_counter() - begun, load
+    )
     write_section(text)
     return text
