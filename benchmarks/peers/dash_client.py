@@ -65,12 +65,6 @@ def find_callback(dependencies: list[dict], component_id: str) -> Callback:
     return min(writers, key=lambda c: (sum(cid != "url" for cid, _ in c.inputs), len(c.inputs)))
 
 
-def fetch_callback(session: requests.Session, base: str, component_id: str) -> Callback:
-    response = session.get(base + "/_dash-dependencies", timeout=60)
-    response.raise_for_status()
-    return find_callback(response.json(), component_id)
-
-
 def _value(component_id: Any, prop: str, base: str, path: str, search: str) -> Any:
     if component_id == "url":
         return {"search": search, "pathname": path, "href": base + path + search, "hash": ""}.get(prop)
