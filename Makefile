@@ -4,10 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
+BENCH_STAMP := $(VENV)/.installed-bench
 HOST ?= 127.0.0.1
 PORT ?= 8050
 
-.PHONY: run test lint bench soak demo clean chromium
+.PHONY: run test lint bench bench-peers soak demo clean chromium
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
@@ -21,6 +22,10 @@ $(STAMP): $(BIN)/python pyproject.toml constraints.txt
 
 $(DEV_STAMP): $(STAMP)
 	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
+	@touch $@
+
+$(BENCH_STAMP): $(DEV_STAMP)
+	$(BIN)/pip install -q -c constraints.txt -e '.[dev,bench]'
 	@touch $@
 
 run: $(STAMP)
@@ -44,8 +49,13 @@ lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-bench: $(DEV_STAMP) chromium
+bench: $(BENCH_STAMP) chromium
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+
+# The product against yardsticks (naive Dash, bare SQL, DuckDB, Superset when /tmp/superset-venv
+# exists: python -m benchmarks.peers.superset install), into the Peers section of RESULTS.md.
+bench-peers: $(BENCH_STAMP) chromium
+	$(BIN)/python -m benchmarks.run --peers-only $(BENCH_ARGS)
 
 soak: $(DEV_STAMP)
 	$(BIN)/python -m pytest tests/soak --run-soak -s $(PYTEST_ARGS)

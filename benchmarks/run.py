@@ -1,4 +1,5 @@
-"""Benchmark harness: `make bench` (python -m benchmarks.run [--scales 1,10] [--databases sqlite,postgresql] [--quick]).
+"""Benchmark harness: `make bench` (python -m benchmarks.run [--scales 1,10] [--databases sqlite,postgresql] [--quick]
+[--peers | --peers-only]).
 
 For each scale and database: generate and import the demo data, start gunicorn (2 workers),
 record the callbacks each page makes in headless Chromium, replay them over HTTP cold and warm,
@@ -450,13 +451,22 @@ def main() -> None:
     parser.add_argument("--scales", default="1,10")
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--peers", action="store_true", help="then the peers section (benchmarks/peers)")
+    parser.add_argument("--peers-only", action="store_true", help="only the peers section, into RESULTS.md")
     args = parser.parse_args()
-    results = []
-    for kind in args.databases.split(","):
-        for scale in (float(s) for s in args.scales.split(",")):
-            print(f"benchmarking {kind} at scale {scale:g}…", flush=True)
-            results.append(bench(kind, scale, args.quick))
-    print(write_results(results))
+    if not args.peers_only:
+        results = []
+        for kind in args.databases.split(","):
+            for scale in (float(s) for s in args.scales.split(",")):
+                print(f"benchmarking {kind} at scale {scale:g}…", flush=True)
+                results.append(bench(kind, scale, args.quick))
+        print(write_results(results))
+    if args.peers or args.peers_only:
+        from benchmarks.peers.section import Options, run_peers
+
+        scales = [float(s) for s in args.scales.split(",")]
+        rounds = 3 if args.quick else 7
+        print(run_peers(Options(scales=scales, rounds=rounds, browser_rounds=min(rounds, 5))))
 
 
 if __name__ == "__main__":
