@@ -20,9 +20,9 @@ table of its numbers in the slide notes (tab-separated, so it pastes into a spre
 cells). Numbers are written the UK way (`dashboard.formats`), colours are the theme's
 colour-blind-safe palettes, and a chart whose data is empty becomes a slide that says why.
 
-Words: a deck made for someone who sees no CP information names no CP anywhere. The public's
-`never` group holds the CP-only trusts too (the role rule maps them there), so it is called
-"Never in SMQ" in such a deck, which is true, rather than "Never in SMQ or CP".
+Words: a deck made for someone who sees no CP information names no CP anywhere. The group
+labels are true for every viewer (the public's `never` group holds the CP-only trusts too, so it
+is "Never in SMQ or the RSP", never "... or CP").
 """
 
 from __future__ import annotations
@@ -82,7 +82,6 @@ INTERVENTION_PHRASES: dict[str, str] = {
     "other": "another intervention",
 }
 NON_SMQ_GROUPS = frozenset({"never", "cp_only"})  # the groups whose trusts have never been in SMQ
-PUBLIC_GROUP_LABELS: dict[str, str] = {**GROUP_LABELS, "never": "Never in SMQ"}
 ALL_GROUP = "all"
 ALL_GROUP_LABEL = "All filtered trusts"
 EFFECT_COLUMNS = (
@@ -111,10 +110,11 @@ def _rgb(hex_colour: str) -> RGBColor:
 
 
 def group_label(code: str, show_cp: bool) -> str:
-    """A group's name: the public's `never` group is "Never in SMQ" (see the module notes)."""
+    """A group's name (the labels are true for every viewer; `show_cp` is kept for callers)."""
+    del show_cp
     if code == ALL_GROUP:
         return ALL_GROUP_LABEL
-    return label(GROUP_LABELS if show_cp else PUBLIC_GROUP_LABELS, code)
+    return label(GROUP_LABELS, code)
 
 
 def regime_colour(regime: str) -> str:
@@ -184,7 +184,7 @@ def counts_reading(table: pd.DataFrame) -> str:
 
 
 def groups_reading(group_counts: pd.DataFrame, show_cp: bool) -> str:
-    """ "Of the 62 trusts that have been in SMQ, the most are Other SMQ trusts (30); 155 of all 217 never were." """
+    """ "Of the 62 trusts that have been in SMQ, the most are Other SMQ or RSP trusts (30); 155 of all 217 never were." """
     if group_counts.empty:
         return ""
     counts = dict(zip(group_counts["evaluation_group"], group_counts["trusts"].astype(int), strict=True))

@@ -7,8 +7,9 @@ GROUP_LABELS: dict[str, str] = {
     "cp_to_smq": "Challenged providers moved into SMQ",
     "cp_only": "Challenged providers only",
     "clear_improver": "Clear performance improvers",
-    "other_smq": "Other SMQ trusts",
-    "never": "Never in SMQ or CP",
+    "other_smq": "Other SMQ or RSP trusts",
+    # True for every viewer: the public's "never" holds trusts that were on the CP list.
+    "never": "Never in SMQ or the RSP",
 }
 TYPE_LABELS: dict[str, str] = {
     "acute": "Acute",

@@ -134,7 +134,8 @@ def uptake_view(trusts: pd.DataFrame, interventions: pd.DataFrame) -> pd.DataFra
         )
     for intervention in INTERVENTIONS:
         column = status[intervention] if intervention in status.columns else pd.Series(dtype=object)
-        frame[intervention] = frame["trust_code"].map(column).fillna("")
+        shown = lookup(frame["trust_code"], column.astype(object)).astype(object)
+        frame[intervention] = shown.where(shown.notna(), "")
     return frame.sort_values("trust_code").reset_index(drop=True)
 
 
@@ -172,28 +173,30 @@ def costs_view(
     )
     for category in COST_CATEGORIES:
         column = by_category[category] if category in by_category.columns else pd.Series(dtype=float)
-        frame[f"cost_{category}_gbp"] = codes.map(column).fillna(0.0).to_numpy()
+        frame[f"cost_{category}_gbp"] = lookup(codes, column).fillna(0.0).to_numpy()
     frame["total_cost_gbp"] = frame[[f"cost_{c}_gbp" for c in COST_CATEGORIES]].sum(axis=1)
     by_payer = amount.pivot_table(index="trust_code", columns="payer", values="amount_gbp", aggfunc="sum")
     for payer in PAYERS:
         column = by_payer[payer] if payer in by_payer.columns else pd.Series(dtype=float)
-        frame[f"cost_payer_{payer}_gbp"] = codes.map(column).fillna(0.0).to_numpy()
+        frame[f"cost_payer_{payer}_gbp"] = lookup(codes, column).fillna(0.0).to_numpy()
 
     # "SMQ" in these columns is intensive support: spells of SMQ and RSP episodes (contract §3).
     spells = intensive_spells(episodes, as_of)
-    frame["smq_days"] = codes.map(spells.groupby("trust_code")["days"].sum()).fillna(0).astype(int).to_numpy()
+    frame["smq_days"] = (
+        lookup(codes, spells.groupby("trust_code")["days"].sum()).fillna(0).astype(int).to_numpy()
+    )
     last = spells.sort_values("spell").groupby("trust_code").last()
-    frame["exited_smq"] = codes.map(last["end_date"].notna()).fillna(False).astype(bool).to_numpy()
-    frame["re_entered_smq"] = codes.map(spells.groupby("trust_code").size()).fillna(0).gt(1).to_numpy()
+    frame["exited_smq"] = lookup(codes, last["end_date"].notna()).fillna(False).astype(bool).to_numpy()
+    frame["re_entered_smq"] = lookup(codes, spells.groupby("trust_code").size()).fillna(0).gt(1).to_numpy()
     regime_days = episodes.groupby("trust_code")["days"].sum()
-    months = codes.map(regime_days).fillna(0) / 30.4375
+    months = lookup(codes, regime_days).fillna(0) / 30.4375
     frame["months_in_regime"] = months.round(1).to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
         per_month = np.where(months > 0, frame["total_cost_gbp"] / months.replace(0, np.nan), np.nan)
     frame["cost_per_month_in_regime_gbp"] = np.round(per_month, 0)
     first_entry = trusts.set_index("trust_code")["first_support_entry"]
-    frame["rating_at_smq_entry"] = codes.map(latest_overall(ratings, first_entry)).fillna("").to_numpy()
-    frame["latest_rating"] = codes.map(latest_overall(ratings)).fillna("").to_numpy()
+    frame["rating_at_smq_entry"] = lookup(codes, latest_overall(ratings, first_entry)).fillna("").to_numpy()
+    frame["latest_rating"] = lookup(codes, latest_overall(ratings)).fillna("").to_numpy()
     entry_rank = frame["rating_at_smq_entry"].map(RATING_RANK)
     latest_rank = frame["latest_rating"].map(RATING_RANK)
     change = np.sign(latest_rank - entry_rank)

@@ -289,9 +289,8 @@ def _visible_trusts(viewer: Viewer, version: str, as_of_date: date) -> pd.DataFr
     ).to_numpy()
     base.loc[~sees, "first_cp_entry"] = pd.NaT
     episodes = _visible_episodes(viewer, version, as_of_date)
-    base["current_regime"] = (
-        base["trust_code"].map(_current_regime(episodes, as_of_date)).fillna("none").astype(object)
-    )
+    base["current_regime"] = base["trust_code"].map(_current_regime(episodes, as_of_date)).astype(object)
+    base["current_regime"] = base["current_regime"].where(base["current_regime"].notna(), "none")
     return base[TRUST_COLUMNS]
 
 
@@ -440,7 +439,7 @@ def metrics(types: tuple[str, ...] = ()) -> pd.DataFrame:
     frame = _metrics(data_version())
     if types:
         applies = [not a or bool(set(a) & set(types)) for a in frame["applies_to_types"]]
-        frame = frame[applies]
+        frame = frame[np.asarray(applies, dtype=bool)]  # a plain empty list would select columns
     return frame.reset_index(drop=True)
 
 

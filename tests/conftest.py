@@ -103,5 +103,41 @@ def mini_db(engine, mini_dir: Path):
     return engine
 
 
+# In-process HTTP: the whole app (Flask and Dash) through Flask's test client, on the test's database.
+
+
+@pytest.fixture(scope="session")
+def dash_app(tmp_path_factory):
+    """The app, built once per test process (Dash registers callbacks once per process); each
+    test points it at its own database through `client`."""
+    from smq_monitor.app_factory import create_app
+    from smq_monitor.config import Settings
+
+    folder = tmp_path_factory.mktemp("in-process-app")
+    settings = Settings(
+        database_url=f"sqlite:///{folder / 'boot.sqlite3'}",
+        debug=False,
+        secret_key="in-process-test-secret-key-0123456789abcdef",
+        cache_redis_url=None,
+        secure_cookies=False,
+    )
+    return create_app(settings)
+
+
+@pytest.fixture
+def client(dash_app, database_url):
+    """Flask's test client for the whole app, reading the test's (empty, migrated) database."""
+    db.configure(database_url)
+    queries.forget_data_version()
+    with dash_app.server.test_client() as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def mini_client(client, mini_db):
+    """The test client with the mini dataset loaded."""
+    return client
+
+
 # Live-server fixtures (gunicorn + Chromium) for HTTP and browser tests.
 from tests.live import app_server, browser, mini_server, page, pytest_runtest_makereport  # noqa: E402,F401

@@ -1,7 +1,9 @@
 """Small named datasets built in code (CP dates are mid-month so they never look like a
 month on an axis: a leak test can search answers for them), so tests read as stories and never depend on the demo.
 
-`mini()` has one trust per evaluation group and the CP edge cases the role rule must handle:
+`mini()` has one trust per evaluation group and the CP edge cases the role rule must handle; RAA's
+public rows (its SMQ episode, an intervention and a cost after entry) carry notes that name the
+list, which no viewer who may not see CP information may read:
 
 | trust | type | story | group |
 | RAA | acute | SMQ 2014-01 → 2016-06 (911 days) | prolonged_poor_performer |
@@ -28,7 +30,7 @@ RGG,Gorsemoor Hospitals NHS Trust,acute_and_community,Midlands,semi_urban,true,
 """
 
 EPISODES = """trust_code,regime,start_date,end_date,notes
-RAA,smq,2014-01-01,2016-06-30,
+RAA,smq,2014-01-01,2016-06-30,came off the CP watch list (episode note)
 RBB,smq,2015-03-01,2016-09-30,
 RCC,cp,2014-05-13,2015-01-27,watch list
 RCC,smq,2015-02-01,2016-01-31,
@@ -63,7 +65,7 @@ sickness,Staff sickness absence,percent,false,monthly,,test,Share of staff days 
 
 INTERVENTIONS = """trust_code,intervention,status,start_date,end_date,amount_gbp,partner,notes
 RAA,improvement_director,delivered,2014-02-01,2014-08-31,,,
-RAA,central_funding,delivered,2014-01-15,,450000,,entry funding
+RAA,central_funding,delivered,2014-01-15,,450000,,entry funding after the CP watch list (intervention note)
 RBB,buddying,delivered,2015-04-01,2016-03-31,,Fernhallow Ambulance Service NHS Trust,
 RCC,buddying,delivered,2014-06-01,2014-12-31,,Birchwell Hospitals NHS Foundation Trust,during CP
 RCC,improvement_director,delivered,2015-02-15,2015-08-15,,,after SMQ entry
@@ -74,7 +76,7 @@ RGG,improvement_director,delivered,2016-01-20,2016-06-30,,,after re-entry
 """
 
 COSTS = """trust_code,category,period_start,payer,amount_gbp,source,notes
-RAA,improvement_director,2014-02-01,nhsi,20000,test,
+RAA,improvement_director,2014-02-01,nhsi,20000,test,ID for a former CP trust (cost note)
 RCC,buddying,2014-07-01,nhsi,9000,test,during CP
 RCC,improvement_director,2015-03-01,nhsi,18000,test,after SMQ entry
 RDD,consultancy,2016-03-01,trust,120000,test,during CP

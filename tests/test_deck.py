@@ -69,7 +69,7 @@ def _costs(trusts: pd.DataFrame) -> pd.DataFrame:
         "cp_only": 200_000.0,
     }
     frame = population[["trust_code", "trust_name", "trust_type", "evaluation_group"]].copy()
-    frame["total_cost_gbp"] = frame["evaluation_group"].map(medians)
+    frame["total_cost_gbp"] = frame["evaluation_group"].map(medians).astype(float)
     frame["cost_per_month_in_regime_gbp"] = frame["total_cost_gbp"] / 24
     frame["smq_days"] = (frame["evaluation_group"] != "cp_only").astype(int) * 400
     # Prolonged poor performers: 4 of 10 left SMQ, 6 re-entered; ratings better for 3 of the 8 rated.
@@ -277,7 +277,7 @@ def test_the_groups_chart_holds_each_groups_trusts_in_its_colour(analyst_deck):
         theme.GROUP_COLOURS[g][1:] for g in codes
     ]
     assert named(slide, "Reading") == (
-        "Of the 66 trusts that have been in SMQ or on the CP list, the most are Other SMQ trusts (30); "
+        "Of the 66 trusts that have been in SMQ or on the CP list, the most are Other SMQ or RSP trusts (30); "
         "100 of all 166 never were."
     )
 
@@ -290,7 +290,7 @@ def test_uptake_is_the_share_of_each_groups_trusts_like_table_3(analyst_deck, pu
     assert list(series) == [
         "Prolonged poor performers (10)",
         "Clear performance improvers (12)",
-        "Other SMQ trusts (30)",
+        "Other SMQ or RSP trusts (30)",
     ]
     director = INTERVENTIONS.index("improvement_director")
     # 41 directors over the first 41 SMQ trusts in group order: all 10, all 12, then 19 of 30.

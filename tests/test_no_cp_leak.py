@@ -36,6 +36,11 @@ SENTINELS = [
     "2015-12-17",  # RGG's CP exit
     "2016-07-31",  # RDD's CP-dated Improvement Director end
     "Ever in CP",
+    # People's free text on rows that are otherwise public (contract §5: no notes for the public).
+    "episode note",
+    "intervention note",
+    "cost note",
+    "first wave",
 ]
 
 SEARCHES = [
@@ -177,4 +182,8 @@ def test_the_sentinels_are_real(mini_server):
         session.get(f"{mini_server.url}/download/{v}.csv").text for v in ("trusts", "episodes", "uptake")
     )
     text += session.get(f"{mini_server.url}/download/episodes.csv?trust=RDD").text
-    assert {"cp_to_smq", "cp_only", "watch list", "2014-05-13", "2017-06-23"} <= set(leaked(text))
+    text += "".join(session.get(f"{mini_server.url}/download/{v}.csv").text for v in ("costs",))
+    text += session.get(f"{mini_server.url}/download/episodes.csv?trust=RAA").text
+    assert {"cp_to_smq", "cp_only", "watch list", "2014-05-13", "2017-06-23", "episode note"} <= set(
+        leaked(text)
+    )

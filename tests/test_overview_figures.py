@@ -55,7 +55,7 @@ def test_headlines_count_on_the_as_of_date_and_link_with_the_filters():
 def test_distribution_uses_group_colours_and_words():
     figure = overview.distribution_figure(_trusts(), "group")
     bar = figure.data[0]
-    assert list(bar.y) == ["Prolonged poor performers", "Other SMQ trusts", "Never in SMQ or CP"]
+    assert list(bar.y) == ["Prolonged poor performers", "Other SMQ or RSP trusts", "Never in SMQ or the RSP"]
     assert list(bar.marker.color) == [
         theme.GROUP_COLOURS[g] for g in ("prolonged_poor_performer", "other_smq", "never")
     ]

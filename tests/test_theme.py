@@ -11,7 +11,7 @@ import plotly.io as pio
 import pytest
 
 from dashboard import theme
-from data_access.vocab import COST_CATEGORIES, GROUPS, INTERVENTION_STATUSES, RATINGS
+from data_access.vocab import COST_CATEGORIES, GROUPS, INTERVENTION_STATUSES, RATINGS, REGIMES
 
 # --- WCAG 2.1 contrast -----------------------------------------------------------------------
 
@@ -164,7 +164,15 @@ def test_palettes_cover_every_code():
     assert set(theme.INTERVENTION_STATUS_COLOURS) == set(INTERVENTION_STATUSES) | {"none"}
     assert set(theme.VARIATION_COLOURS) == {"common_cause", "improvement", "concern", "neither"}
     assert set(theme.VARIATION_TEXT_COLOURS) == set(theme.VARIATION_COLOURS)
-    assert set(theme.REGIME_COLOURS) == set(theme.REGIME_FILL_COLOURS) == {"smq", "cp"}
+    palettes = (
+        theme.REGIME_COLOURS,
+        theme.REGIME_FILL_COLOURS,
+        theme.REGIME_BAR_FILLS,
+        theme.REGIME_PATTERNS,
+    )
+    assert all(set(p) == set(REGIMES) for p in (*palettes, theme.REGIME_DASHES))
+    assert len(set(theme.REGIME_PATTERNS.values())) == len(REGIMES)  # told apart without colour
+    assert len(set(theme.REGIME_DASHES.values())) == len(REGIMES)
 
 
 def test_groups_differ_by_symbol_and_dash_as_well_as_colour():
