@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dash import Input, Output, State, callback, clientside_callback, ctx, no_update
+from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, no_update
 
 from callbacks.common import filters_from, log, viewer
 from callbacks.urlsync import UrlField, apply_value, search_for, value_from
 from data_access import db
 from data_access.errors import DatabaseUnavailable
 from layouts import components
+from layouts.components import DOWNLOAD_LINK
 from layouts.ids import Filter, Shell
 from layouts.pages import nav_pages, not_found, render, resolve
 
@@ -108,6 +109,16 @@ def nav_links(search: str | None, pathname: str | None):
     current = (_text(pathname) or "/").rstrip("/") or "/"
     classes = ["smq-nav-link active" if p.path == current else "smq-nav-link" for p in pages]
     return *hrefs, *classes
+
+
+clientside_callback(
+    """function(search, ids) {
+        return ids.map(function (id) { return "/download/" + id.view + "." + id.format + (search || ""); });
+    }""",
+    Output({"type": DOWNLOAD_LINK, "view": ALL, "format": ALL}, "href"),
+    Input(Shell.URL, "search"),
+    State({"type": DOWNLOAD_LINK, "view": ALL, "format": ALL}, "id"),
+)
 
 
 @callback(Output(Shell.OUTAGE, "hidden"), Input(Shell.HEALTH_TIMER, "n_intervals"))

@@ -14,21 +14,20 @@ from data_access.filters import Filters
 from data_access.viewer import Viewer
 from layouts import components
 from layouts.ids import Shell
-from layouts.timelines import Ids, download_href, gantt_note, kpi_cards
+from layouts.timelines import Ids, gantt_note, kpi_cards
 
 register_url_sync(Shell.URL, [UrlField(Ids.SORT, "sort"), UrlField(Ids.ROWS, "rows")], "timelines")
 
 
 def _overview_fallback():
     message = "The database is not answering; the figures will return with it."
-    return theme.empty_figure(message), [components.error_state()], "", no_update
+    return theme.empty_figure(message), [components.error_state()], ""
 
 
 @content_callback(
     Output(Ids.COUNTS, "figure"),
     Output(Ids.KPIS, "children"),
     Output(Ids.COUNTS_NOTE, "children"),
-    Output(Ids.DOWNLOAD, "href"),
     fallback=_overview_fallback,
 )
 def update_overview(filters: Filters, who: Viewer):
@@ -38,7 +37,7 @@ def update_overview(filters: Filters, who: Viewer):
     counts = timeline_queries.monthly_counts(who, filters)
     kpis = timelines.timeline_kpis(queries.episodes(who, filters), as_of, show_cp)
     note = figures.counts_note(as_of, show_cp, partial_cp=not who.sees_everything)
-    return figures.counts_figure(counts, as_of, show_cp), kpi_cards(kpis), note, download_href(filters)
+    return figures.counts_figure(counts, as_of, show_cp), kpi_cards(kpis), note
 
 
 def _gantt_fallback():

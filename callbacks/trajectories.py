@@ -38,7 +38,7 @@ register_url_sync(
 
 def _fallback():
     empty = theme.empty_figure("The database is not answering; the chart will return with it.")
-    return empty, "", empty, [components.error_state()], no_update
+    return empty, "", empty, [components.error_state()]
 
 
 @content_callback(
@@ -46,16 +46,13 @@ def _fallback():
     Output(Ids.NOTE, "children"),
     Output(Ids.SPC, "figure"),
     Output(Ids.SPC_SUMMARY, "children"),
-    Output(Ids.DOWNLOAD, "href"),
     fallback=_fallback,
 )
 def update_trajectories(filters: Filters, who: Viewer):
     metric_id = default_metric(filters, metric_options(applicable_types(filters, who)))
-    query = filters.to_query()
-    href = "/download/trajectories.csv" + (f"?{query}" if query else "")
     if metric_id is None:
         empty = theme.empty_figure("No metric applies to the filtered trust types.")
-        return empty, "", empty, [], href
+        return empty, "", empty, []
     metric = queries.metrics().set_index("metric_id").loc[metric_id]
     metric["metric_id"] = metric_id
     trusts = queries.trusts(who, filters)
@@ -76,7 +73,7 @@ def update_trajectories(filters: Filters, who: Viewer):
         empty = theme.empty_figure(
             "Select one trust (click its line, or search in the filter bar) for its SPC chart."
         )
-        return figure, note, empty, [], href
+        return figure, note, empty, []
     series = values[values["trust_code"] == selected]
     breaks = []
     column = EVENT_COLUMNS.get(filters.extra("spc_break") or "")
@@ -85,7 +82,7 @@ def update_trajectories(filters: Filters, who: Viewer):
         breaks = [pd.Timestamp(row.iloc[0][column]).date()]
     spc_figure, summary = figures.spc_chart(series, metric, breaks)
     name = row.iloc[0]["trust_name"] if not row.empty else selected
-    return figure, note, spc_figure, spc_summary(summary, name), href
+    return figure, note, spc_figure, spc_summary(summary, name)
 
 
 @callback(

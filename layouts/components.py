@@ -47,18 +47,25 @@ def error_state(
     )
 
 
-def download_link(
-    view: str, filters: Filters, label: str | None = None, link_id: str | None = None
-) -> html.A:
+DOWNLOAD_LINK = "smq-download"
+
+
+def download_link(view: str, filters: Filters, label: str | None = None, fmt: str = "csv") -> html.A:
+    """A link to `/download/<view>.<fmt>` for the current filters. One clientside callback
+    (`callbacks.shell`) keeps every such link's query string equal to the URL's, so a link never
+    lags behind a filter change."""
     query = filters.to_query()
-    href = f"/download/{view}.csv" + (f"?{query}" if query else "")
-    props = {"id": link_id} if link_id else {}
+    href = f"/download/{view}.{fmt}" + (f"?{query}" if query else "")
     return html.A(
-        [html.I(className="bi bi-download", **{"aria-hidden": "true"}), " ", label or f"Download {view}.csv"],
+        [
+            html.I(className="bi bi-download", **{"aria-hidden": "true"}),
+            " ",
+            label or f"Download {view}.{fmt}",
+        ],
         href=href,
         className="btn btn-outline-primary btn-sm smq-download",
         download="",
-        **props,
+        id={"type": DOWNLOAD_LINK, "view": view, "format": fmt},
     )
 
 

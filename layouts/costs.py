@@ -23,7 +23,6 @@ class Ids:
     SCATTER = "costs-scatter"
     GRID = "costs-grid"
     SUMMARY = "costs-summary"
-    DOWNLOAD = "costs-download"
 
 
 def metric_choices() -> list[dict]:
@@ -155,7 +154,7 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], **_: str) -> ht
                 TITLE,
                 "Costs of the support beside the consequences that followed: time in SMQ, exit, re-entry, CQC ratings and "
                 "key metrics. They are shown side by side, not collapsed into one ratio.",
-                [download_link("costs", filters, "Download costs.csv", link_id=Ids.DOWNLOAD)],
+                [download_link("costs", filters, "Download costs.csv")],
             ),
             html.Div(
                 [

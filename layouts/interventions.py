@@ -24,7 +24,6 @@ class Ids:
     FUNDING = "interventions-funding"
     GRID = "interventions-grid"
     BUDDIES = "interventions-buddies"
-    DOWNLOAD = "interventions-download"
 
 
 STATUS_CLASS_RULES = {
@@ -115,7 +114,7 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], **_: str) -> ht
                 TITLE,
                 "The support each trust received, as in the published evaluation's uptake matrix: delivered, not "
                 "delivered, “No data” (the trust could not supply it), or nothing recorded.",
-                [download_link("uptake", filters, "Download uptake.csv", link_id=Ids.DOWNLOAD)],
+                [download_link("uptake", filters, "Download uptake.csv")],
             ),
             card("Counts per intervention", _graph(Ids.COUNTS, "uptake-counts")),
             card(

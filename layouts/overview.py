@@ -22,7 +22,6 @@ class Ids:
     GROUPS = "overview-groups"
     TYPES = "overview-types"
     RECENT = "overview-recent"
-    DOWNLOAD = "overview-download"
     PACK_BUTTON = "overview-pack-button"
     PACK_JOB = "overview-pack-job"
     PACK_TIMER = "overview-pack-timer"
@@ -142,7 +141,11 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], **_: str) -> ht
     lede += " and on the Challenged Providers list" if viewer.sees_any_cp else ""
     lede += ", entries and exits, and how the filtered trusts divide into the evaluation's groups."
     actions = html.Div(
-        [download_link("trusts", filters, "Download trusts.csv", link_id=Ids.DOWNLOAD), findings_pack()],
+        [
+            download_link("trusts", filters, "Download trusts.csv"),
+            download_link("findings", filters, "Slides (PowerPoint)", fmt="pptx"),
+            findings_pack(),
+        ],
         className="ov-actions",
     )
     return html.Div(

@@ -35,16 +35,10 @@ class Ids:
     SORT = "timelines-sort"
     ROWS = "timelines-rows"
     TABLE = "timelines-table"
-    DOWNLOAD = "timelines-download"
 
 
 def kpi_cards(kpis: list[Kpi]) -> list:
     return [kpi(k.label, k.value, k.note, kpi_id=f"timelines-kpi-{k.key}") for k in kpis]
-
-
-def download_href(filters: Filters) -> str:
-    query = filters.to_query()
-    return "/download/episodes.csv" + (f"?{query}" if query else "")
 
 
 def gantt_note(trusts: int, shown: int, as_of: date) -> str:
@@ -153,7 +147,7 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], query: str = ""
         else "When each trust entered and left intensive support (Special Measures for Quality to July 2021, "
         "then the Recovery Support Programme), with its CQC overall ratings and the interventions it received."
     )
-    download = download_link("episodes", filters, "Download episodes.csv", link_id=Ids.DOWNLOAD)
+    download = download_link("episodes", filters, "Download episodes.csv")
     graph_config = theme.graph_config("timelines")
     return html.Div(
         [

@@ -40,7 +40,6 @@ class Ids:
     SPC_CARD = "trajectories-spc-card"
     SPC = "trajectories-spc"
     SPC_SUMMARY = "trajectories-spc-summary"
-    DOWNLOAD = "trajectories-download"
 
 
 def metric_options(types: tuple[str, ...]) -> list[dict]:
@@ -133,7 +132,7 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], **_: str) -> ht
                 TITLE,
                 "How the filtered trusts' indicators moved, against all trusts of the same types. Align on an event to "
                 "compare trusts that entered in different years; click a line (or search in the filter bar) to select a trust.",
-                [download_link("trajectories", filters, "Download trajectories.csv", link_id=Ids.DOWNLOAD)],
+                [download_link("trajectories", filters, "Download trajectories.csv")],
             ),
             html.Div(
                 [

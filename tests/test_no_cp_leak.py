@@ -187,3 +187,31 @@ def test_the_sentinels_are_real(mini_server):
     assert {"cp_to_smq", "cp_only", "watch list", "2014-05-13", "2017-06-23", "episode note"} <= set(
         leaked(text)
     )
+
+
+def pptx_text(data: bytes) -> str:
+    """Every XML part of a deck (slides, notes, charts and their embedded workbooks' strings)."""
+    import io
+    import zipfile
+
+    parts = []
+    with zipfile.ZipFile(io.BytesIO(data)) as deck:
+        for name in deck.namelist():
+            blob = deck.read(name)
+            if name.endswith(".xlsx"):
+                with zipfile.ZipFile(io.BytesIO(blob)) as book:
+                    parts += [
+                        book.read(n).decode("utf-8", "replace") for n in book.namelist() if n.endswith(".xml")
+                    ]
+            elif name.endswith((".xml", ".rels")):
+                parts.append(blob.decode("utf-8", "replace"))
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("search", ["", "?regime=cp", "?trust=RDD", "?group=cp_only&type=community"])
+def test_the_findings_deck_leaks_nothing_to_an_anonymous_user(mini_server, search):
+    response = requests.get(f"{mini_server.url}/download/findings.pptx{search}", timeout=120)
+    assert response.status_code == 200, response.status_code
+    text = pptx_text(response.content)
+    assert "OFFICIAL-SENSITIVE" not in text
+    assert not leaked(text, search), leaked(text, search)

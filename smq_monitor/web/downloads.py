@@ -11,11 +11,12 @@ from datetime import date
 import pandas as pd
 from flask import Blueprint, Response, abort, request, stream_with_context
 
-from dashboard import tables
+from dashboard import deck, tables
 from data_access import queries
 from data_access.errors import DatabaseUnavailable
 from data_access.filters import Filters
 from data_access.viewer import Viewer
+from smq_monitor.web import report_jobs
 from smq_monitor.web.auth import current_viewer
 
 bp = Blueprint("downloads", __name__)
@@ -138,3 +139,28 @@ def download(view: str) -> Response:
         "X-Ignored-Parameters": str(len(notices)),
     }
     return Response(stream_with_context(csv_rows(frame)), mimetype="text/csv", headers=headers)
+
+
+PPTX_MIMETYPE = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+
+
+@bp.get("/download/findings.pptx")
+def findings_deck() -> Response:
+    """The findings of the filtered view as a PowerPoint deck, for the viewer's access (§4)."""
+    try:
+        viewer = current_viewer()
+        filters, _ = queries.parse_filters(request.query_string.decode("utf-8", "replace"), viewer)
+        content = report_jobs.gather(viewer, filters)
+    except DatabaseUnavailable:
+        return Response(
+            "The database is not answering; try again in a moment.\n",
+            status=503,
+            mimetype="text/plain",
+            headers={"Retry-After": "10"},
+        )
+    provenance = deck.deck_provenance(content)
+    headers = {
+        "Content-Disposition": f'attachment; filename="{deck.deck_filename(provenance)}"',
+        "Cache-Control": "private, no-store",
+    }
+    return Response(deck.build_deck(content, provenance), mimetype=PPTX_MIMETYPE, headers=headers)
