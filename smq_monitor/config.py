@@ -168,8 +168,10 @@ class Settings:
     slow_request_ms: int = 1000
     # Absolute lifetime of a sign-in: counted from the sign-in, never extended by use.
     session_hours: int = 12
-    # Failed sign-ins per client (flask-limiter notation), and the lockout per account and client.
+    # Sign-in attempts per client (flask-limiter notation), the password checks one process makes
+    # at once, and the lockout per account and client.
     login_rate_limit: str = "10 per minute; 60 per hour"
+    signin_concurrency: int = 2
     lockout_failures: int = 5
     lockout_minutes: int = 15
     # Findings packs: per-client quotas, and the bounded queue of each process.
@@ -237,6 +239,7 @@ def load_settings(**overrides) -> Settings:
         "slow_request_ms": _int("SMQ_SLOW_REQUEST_MS", 1000),
         "session_hours": _int("SMQ_SESSION_HOURS", 12, minimum=1),
         "login_rate_limit": os.environ.get("SMQ_LOGIN_RATE_LIMIT", "").strip() or Settings.login_rate_limit,
+        "signin_concurrency": _int("SMQ_SIGNIN_CONCURRENCY", 2, minimum=1),
         "lockout_failures": _int("SMQ_LOCKOUT_FAILURES", 5, minimum=1),
         "lockout_minutes": _int("SMQ_LOCKOUT_MINUTES", 15, minimum=1),
         "pack_quota_public": os.environ.get("SMQ_PACK_QUOTA_PUBLIC", "").strip()

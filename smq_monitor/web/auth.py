@@ -7,9 +7,10 @@ user is removed, changes password or is signed out everywhere (the generation mo
 this session signed out (its id is revoked), or `SMQ_SESSION_HOURS` after sign-in (absolute,
 not extended by use). A copied cookie stops working at the same moment.
 
-Guessing is bounded twice: per client by a rate limit on failed sign-ins (flask-limiter, in Redis
-when `CACHE_REDIS_URL` is set), and per account and client by a lockout counted in SQL
-(`data_access.users.sign_in`); a failure answers at once, no thread sleeps.
+Guessing is bounded three ways: per client by a rate limit on sign-in attempts (flask-limiter,
+in Redis when `CACHE_REDIS_URL` is set), per account and client by a lockout counted in SQL
+(`data_access.users.sign_in`), and per process by a few password-check slots (a burst beyond
+them is answered 429 at once). A failure answers at once: no thread sleeps.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import hmac
 import logging
 import secrets
+import threading
 import time
 from datetime import UTC, datetime
 from urllib.parse import urlencode, urlsplit
@@ -144,9 +146,17 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
-def _failed() -> bool:
-    """Only failed sign-ins count against the client's rate limit."""
-    return bool(g.get("login_failed"))
+def _password_checks() -> threading.BoundedSemaphore:
+    """This process's slots for checking a password (scrypt costs a core for a third of a second
+    or so): more sign-ins at once than slots are turned away at once, so a burst of them
+    cannot take every core from the other users."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    slots = app.extensions.get("smq_password_checks")
+    if slots is None:
+        slots = app.extensions.setdefault(
+            "smq_password_checks", threading.BoundedSemaphore(_settings().signin_concurrency)
+        )
+    return slots
 
 
 def _login_limit() -> str:
@@ -154,7 +164,9 @@ def _login_limit() -> str:
 
 
 @bp.post("/login")
-@limiter.limit(_login_limit, key_func=client_key, deduct_when=lambda _response: _failed(), scope="login")
+# Every attempt counts against the client's limit, before the password is checked: counting is
+# one atomic step in the limiter's store, so a burst of parallel attempts cannot overshoot it.
+@limiter.limit(_login_limit, key_func=client_key, scope="login")
 def login():
     if not _same_origin() or not _token_ok(request.form.get("csrf_token")):
         abort(
@@ -166,15 +178,25 @@ def login():
     next_url = _safe_next(request.form.get("next"))
     result = None
     if username and password and len(username) <= 100 and len(password) <= 1024:
-        result = users.sign_in(
-            username,
-            password,
-            client_key(),
-            max_failures=settings.lockout_failures,
-            lock_minutes=settings.lockout_minutes,
-        )
+        slots = _password_checks()
+        if not slots.acquire(blocking=False):
+            return Response(
+                "The server is busy checking other sign-ins. Please try again in a moment.\n",
+                status=429,
+                mimetype="text/plain",
+                headers={"Retry-After": "1"},
+            )
+        try:
+            result = users.sign_in(
+                username,
+                password,
+                client_key(),
+                max_failures=settings.lockout_failures,
+                lock_minutes=settings.lockout_minutes,
+            )
+        finally:
+            slots.release()
     if result is None:
-        g.login_failed = True
         log.info("sign-in failed", extra={"event": "sign_in_failed", "client": client_key()})
         query = {"error": "1"} | ({"next": next_url} if next_url != "/" else {})
         return redirect("/login?" + urlencode(query), code=303)
