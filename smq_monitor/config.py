@@ -13,6 +13,7 @@ import os
 import secrets
 import string
 import sys
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,20 +86,22 @@ _CLASSES = (
 
 
 def secret_entropy_bits(key: str) -> float:
-    """A conservative estimate of the entropy of a secret key, in bits.
+    """A conservative estimate of the entropy of a secret key, in bits: the smaller of two.
 
-    Each character is worth log2 of the smallest alphabet that holds the whole key: 16 for a
-    hexadecimal key, 64 for base64 or base64url, else the union of the character classes it uses
-    (26 lower-case letters, 26 capitals, 10 digits, 33 other printable characters, and 128 for
-    anything beyond ASCII). Repetition earns nothing: at most four characters count per distinct
-    character in the key, so `"ab" * 32` is worth 8 characters, not 64. This catches short,
-    repetitive and small-alphabet keys; it cannot prove a key random, so generate one with
-    `python -c "import secrets; print(secrets.token_hex(32))"`.
+    - Alphabet: each character is worth log2 of the smallest alphabet that holds the whole key:
+      16 for a hexadecimal key, 64 for base64 or base64url, else the union of the character
+      classes it uses (26 lower-case letters, 26 capitals, 10 digits, 33 other printable
+      characters, 128 for anything beyond ASCII).
+    - Repetition: what is left after zlib compression, in bits (less zlib's 6 bytes of header
+      and checksum), so `"changeme-" * 8` or `"ab" * 40` is worth little however long.
+
+    This catches short, repetitive and small-alphabet keys; it cannot prove a key random, so
+    generate one: `python -c "import secrets; print(secrets.token_hex(32))"` (256 bits).
     """
     if not key:
         return 0.0
     chars = set(key)
-    if chars <= set(string.hexdigits.lower()) or chars <= set(string.hexdigits.upper() + string.digits):
+    if chars <= set(string.digits + "abcdef") or chars <= set(string.digits + "ABCDEF"):
         alphabet = 16
     elif chars <= _BASE64 and len(key) >= 22:
         alphabet = 64
@@ -108,8 +111,9 @@ def secret_entropy_bits(key: str) -> float:
             alphabet += 33
         if any(ord(c) > 127 for c in chars):
             alphabet += 128
-    counted = min(len(key), 4 * len(chars))
-    return counted * math.log2(max(alphabet, 2))
+    by_alphabet = len(key) * math.log2(max(alphabet, 2))
+    by_compression = 8 * max(0, len(zlib.compress(key.encode("utf-8"), 9)) - 6)
+    return min(by_alphabet, by_compression)
 
 
 def _secret_key(debug: bool, local_default: bool, production: bool) -> str:
