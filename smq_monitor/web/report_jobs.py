@@ -37,6 +37,7 @@ import errno
 import json
 import logging
 import os
+import queue
 import re
 import secrets
 import shutil
@@ -44,7 +45,6 @@ import socket
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -321,39 +321,49 @@ def _runner_id() -> str:
 
 
 class _Runner:
-    """This process's pack makers: `threads` at once, `queue` more waiting, no more."""
+    """This process's pack makers: `threads` daemon threads, `queue` more jobs waiting, no more.
+
+    Daemon threads, not a ThreadPoolExecutor: the interpreter waits for an executor's threads on
+    exit, which would keep a recycled gunicorn worker (and its replacement) waiting for every
+    queued pack; here a leaving worker hands its jobs back instead."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._pool: ThreadPoolExecutor | None = None
         self._pid = 0
+        self._jobs: queue.Queue = queue.Queue()
         self._slots = 0
+        self._closing = False
         self.active: dict[str, Path] = {}
-        self._beating = False
+
+    def _fresh_process(self, threads: int) -> None:
+        """Called with the lock held: a new process (gunicorn forked us) gets its own threads."""
+        self._pid, self._slots, self._closing, self.active = os.getpid(), 0, False, {}
+        self._jobs = queue.Queue()
+        for n in range(threads):
+            threading.Thread(target=self._work, name=f"findings-pack-{n}", daemon=True).start()
+        threading.Thread(target=self._heartbeat, name="findings-pack-heartbeat", daemon=True).start()
 
     def submit(self, app: Flask, folder: Path, viewer: Viewer, filters: Filters) -> None:
         settings = app.config["SMQ_SETTINGS"]
         with self._lock:
-            if self._pid != os.getpid():  # a fresh process (gunicorn forked us): a fresh pool
-                self._pool = ThreadPoolExecutor(settings.pack_threads, thread_name_prefix="findings-pack")
-                self._pid, self._slots, self.active, self._beating = os.getpid(), 0, {}, False
-            if self._slots >= settings.pack_threads + settings.pack_queue:
+            if self._pid != os.getpid():
+                self._fresh_process(settings.pack_threads)
+            if self._closing or self._slots >= settings.pack_threads + settings.pack_queue:
                 raise PackRefused("busy", 30)
             self._slots += 1
             self.active[folder.name] = folder
-            if not self._beating:
-                self._beating = True
-                threading.Thread(target=self._heartbeat, name="findings-pack-heartbeat", daemon=True).start()
-        assert self._pool is not None
-        self._pool.submit(self._run, app, folder, viewer, filters)
+        self._jobs.put((app, folder, viewer, filters))
 
-    def _run(self, app: Flask, folder: Path, viewer: Viewer, filters: Filters) -> None:
-        try:
-            _make(app, folder, viewer, filters)
-        finally:
-            with self._lock:
-                self._slots -= 1
-                self.active.pop(folder.name, None)
+    def _work(self) -> None:
+        while True:
+            app, folder, viewer, filters = self._jobs.get()
+            try:
+                if not self._closing:  # leaving: the job is handed back, not started
+                    _make(app, folder, viewer, filters)
+            finally:
+                with self._lock:
+                    self._slots -= 1
+                    self.active.pop(folder.name, None)
 
     def _heartbeat(self) -> None:
         while True:
@@ -373,12 +383,16 @@ class _Runner:
                     continue
 
     def hand_back(self, grace: float = EXIT_GRACE_SECONDS) -> int:
-        """On the way out: let running jobs finish for up to `grace` seconds, then release the
-        rest so the next poll, in another process, takes them over at once."""
+        """On the way out: start no more jobs, let running ones finish for up to `grace`
+        seconds, then release the rest, so the next poll (in another process) takes them over
+        at once."""
         if self._pid != os.getpid():
             return 0
+        self._closing = True
         deadline = time.monotonic() + grace
-        while self.active and time.monotonic() < deadline:
+        while time.monotonic() < deadline and any(
+            (_read_status(f) or {}).get("state") == "running" for f in list(self.active.values())
+        ):
             time.sleep(0.1)
         released = 0
         with self._lock:
@@ -495,6 +509,7 @@ def submit(viewer: Viewer, filters: Filters, app: Flask | None = None) -> str:
             attempts=1,
         )
     except OSError as error:
+        shutil.rmtree(reports_dir() / job_id, ignore_errors=True)
         if error.errno in DISK_FULL:
             log.error("findings pack refused: the disk is full")
             raise PackRefused("disk", 300) from error
