@@ -58,6 +58,7 @@ from dashboard.figures import overview as overview_figures
 from dashboard.figures import timelines as timeline_figures
 from dashboard.labels import ROLE_LABELS
 from data_access import overview_queries, queries, timeline_queries
+from data_access.errors import DatabaseUnavailable
 from data_access.filters import Filters
 from data_access.viewer import Viewer
 from data_access.vocab import GROUPS, TRUST_TYPES
@@ -286,11 +287,34 @@ def _write_private(path: Path, data: bytes) -> None:
         raise
 
 
+_status_lock = threading.Lock()  # a job's thread and the heartbeat both update its status
+
+
 def _write_status(folder: Path, **changes) -> dict:
-    status = _read_status(folder) or {}
-    status.update(changes, updated=time.time())
-    _write_private(folder / STATUS_FILE, json.dumps(status).encode())
-    return status
+    with _status_lock:
+        status = _read_status(folder) or {}
+        status.update(changes, updated=time.time())
+        _write_private(folder / STATUS_FILE, json.dumps(status).encode())
+        return status
+
+
+def _update_if_mine(folder: Path, **changes) -> bool:
+    """Change the status only while this process runs the job and it is unfinished (checked and
+    written under the lock, so this never writes back a state the job has just left)."""
+    with _status_lock:
+        status = _read_status(folder)
+        if not (
+            status and status.get("runner") == _runner_id() and status.get("state") in ("queued", "running")
+        ):
+            return False
+        status.update(changes, updated=time.time())
+        _write_private(folder / STATUS_FILE, json.dumps(status).encode())
+        return True
+
+
+def _beat(folder: Path) -> None:
+    """Record that this process is still at the job."""
+    _update_if_mine(folder, heartbeat=time.time())
 
 
 def _read_status(folder: Path) -> dict | None:
@@ -372,13 +396,7 @@ class _Runner:
                 folders = list(self.active.values())
             for folder in folders:
                 try:
-                    status = _read_status(folder)
-                    if (
-                        status
-                        and status.get("runner") == _runner_id()
-                        and status.get("state") in ("queued", "running")
-                    ):
-                        _write_status(folder, heartbeat=time.time())
+                    _beat(folder)
                 except OSError:
                     continue
 
@@ -399,14 +417,9 @@ class _Runner:
             folders = list(self.active.values())
         for folder in folders:
             try:
-                status = _read_status(folder)
-                if (
-                    status
-                    and status.get("runner") == _runner_id()
-                    and status.get("state") in ("queued", "running")
-                ):
-                    _write_status(folder, state="queued", runner="", step="Waiting for another worker")
-                    released += 1
+                released += _update_if_mine(
+                    folder, state="queued", runner="", step="Waiting for another worker"
+                )
             except OSError:
                 continue
         if released:
@@ -432,6 +445,8 @@ def _runner_gone(status: dict) -> bool:
         return True  # handed back on exit
     if not runner:
         return False
+    if time.time() - float(status.get("heartbeat") or status.get("updated") or 0) > HEARTBEAT_STALE:
+        return True  # a live runner beats every few seconds, wherever it is
     host, _, pid = str(runner).rpartition(":")
     if host == HOST and pid.isdigit():
         if int(pid) == os.getpid():
@@ -442,8 +457,7 @@ def _runner_gone(status: dict) -> bool:
             return True
         except PermissionError:
             return False
-        return False
-    return time.time() - float(status.get("heartbeat") or status.get("updated") or 0) > HEARTBEAT_STALE
+    return False
 
 
 def _make(app: Flask, folder: Path, viewer: Viewer, filters: Filters) -> None:
@@ -584,6 +598,8 @@ def job_status(job_id: str, viewer: Viewer) -> dict | None:
     if status.get("state") in ("queued", "running") and _runner_gone(status):
         try:
             status = _take_over(folder, status)  # type: ignore[arg-type]
+        except DatabaseUnavailable:
+            pass  # the filters cannot be read now: the next poll tries again
         except OSError:
             status = {**status, "state": "failed", "step": "Failed", "error": "The pack could not be made."}
     public = {k: status.get(k) for k in ("job_id", "state", "progress", "step", "error", "filename")}
@@ -620,7 +636,13 @@ def create():
     if not _same_origin():
         abort(400, "Start a findings pack from the dashboard itself.")
     who = current_viewer()
-    filters, notices = queries.parse_filters(request.query_string.decode("utf-8", "replace"), who)
+    try:
+        filters, notices = queries.parse_filters(request.query_string.decode("utf-8", "replace"), who)
+    except DatabaseUnavailable:
+        response = _no_store(jsonify({"error": "The database is not answering; try again in a moment."}))
+        response.status_code = 503
+        response.headers["Retry-After"] = "10"
+        return response
     try:
         job_id = submit(who, filters)
     except PackRefused as refusal:
