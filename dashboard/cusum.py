@@ -255,7 +255,8 @@ def _run(
 
 
 def _signal_words(code: np.ndarray) -> pd.Series:
-    return pd.Series(np.where(code > 0, UP, np.where(code < 0, DOWN, None)).tolist(), dtype="str")
+    words = [UP if c > 0 else DOWN if c < 0 else None for c in code]
+    return pd.Series(words, dtype="str")
 
 
 def _as_frame(periods: Sequence | pd.Series, values: Sequence | pd.Series) -> pd.DataFrame:

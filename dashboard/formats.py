@@ -191,7 +191,7 @@ def _day(value: object) -> date:
         return value.date()
     if isinstance(value, date):
         return value
-    return pd.Timestamp(value).date()  # type: ignore[arg-type]
+    return pd.Timestamp(value).date()
 
 
 def display_date(value: object) -> str:

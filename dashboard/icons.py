@@ -153,7 +153,8 @@ def _charts(frame: pd.DataFrame, direction: str | None) -> pd.DataFrame:
     starts = np.flatnonzero(np.r_[True, series[1:] != series[:-1]])
     # A stand-in axis: xmr needs ordered unique periods and break dates, not real dates.
     axis = np.arange(len(frame), dtype=np.int64).astype("datetime64[ns]")
-    return spc.xmr(axis, frame["value"].to_numpy(), improvement_direction=direction, breaks=axis[starts[1:]])
+    breaks = list(axis[starts[1:]])  # xmr reads breaks as a sequence of period starts
+    return spc.xmr(axis, frame["value"].to_numpy(), improvement_direction=direction, breaks=breaks)
 
 
 _CHART_COLUMNS: Final = ("mean", "lower_limit", "upper_limit", "outside_limits", "trend", "special_cause")

@@ -104,7 +104,7 @@ def _spells(episodes: pd.DataFrame) -> pd.DataFrame:
     gap = np.timedelta64(SPELL_GAP_DAYS, "D")
     rows = []
     for code, trust_episodes in part.groupby("trust_code", sort=True):
-        current = None
+        current: dict | None = None
         for episode in trust_episodes.itertuples(index=False):
             start = np.datetime64(episode.start_date, "ns")
             end = far if pd.isna(episode.end_date) else np.datetime64(episode.end_date, "ns")
@@ -123,7 +123,8 @@ def _spells(episodes: pd.DataFrame) -> pd.DataFrame:
                 "episodes": 1,
                 "regimes": [episode.regime],
             }
-        rows.append(current)
+        if current is not None:
+            rows.append(current)
     spells = pd.DataFrame(rows)
     spells["spell"] = spells.groupby("trust_code").cumcount() + 1
     spells["start_date"] = pd.to_datetime(spells["start"])

@@ -178,3 +178,26 @@ class User(Base):
     # Bumped by sign-out everywhere, a password change or removal: a session cookie carries the
     # generation it was issued under and is refused once they differ.
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class LoginFailure(Base):
+    """Failed sign-ins per account and client: counted in one SQL statement, so parallel guesses
+    cannot race past the limit, and locking one client out never locks out the account's owner."""
+
+    __tablename__ = "login_failures"
+
+    username: Mapped[str] = mapped_column(String(100), primary_key=True)
+    client: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, server_default="0")
+    last_failure: Mapped[datetime] = mapped_column(DateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class RevokedSession(Base):
+    """Sessions ended by signing out, kept until they would have expired anyway."""
+
+    __tablename__ = "revoked_sessions"
+
+    session_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(String(100))
+    expires_at: Mapped[datetime] = mapped_column(DateTime, index=True)

@@ -232,11 +232,18 @@ def metrics_table(rows: list[dict[str, str]]) -> html.Table | html.Div:
     return html.Table([head, body], className="table table-sm dq-table dq-metrics", id="data-metrics-table")
 
 
+NO_RATINGS_SHOWN = 50
+
+
 def no_ratings_list(frame) -> html.Div | html.Ul:
+    """Trusts without an overall rating: the first `NO_RATINGS_SHOWN` by name, then a count (a
+    list of thousands of links would take the browser minutes to draw)."""
     if frame.empty:
         return components.empty_state(
             "Every filtered trust has an overall CQC rating.", icon="bi-check2-circle"
         )
+    shown = frame.head(NO_RATINGS_SHOWN)
+    rest = len(frame) - len(shown)
     return html.Div(
         [
             html.P(f"{len(frame):,} trust{'s' if len(frame) != 1 else ''}:", className="smq-small"),
@@ -249,10 +256,18 @@ def no_ratings_list(frame) -> html.Div | html.Ul:
                             "" if t.any_domain_rating else " · no rating in any domain",
                         ]
                     )
-                    for t in frame.itertuples(index=False)
+                    for t in shown.itertuples(index=False)
                 ],
                 className="dq-no-ratings",
             ),
+            html.P(
+                f"… and {rest:,} more. Narrow the filters to list them, or download trusts.csv and "
+                "ratings.csv to compare.",
+                className="smq-muted smq-small",
+                id="data-no-ratings-more",
+            )
+            if rest
+            else None,
         ]
     )
 

@@ -18,7 +18,8 @@ from data_access import convert, db, importer
 from data_access.db import get_engine
 from data_access.exporter import export_directory
 from data_access.schema import init_db
-from data_access.users import add_user
+from data_access.users import add_user, end_sessions, list_users, remove_user, set_password
+from smq_monitor import __version__
 from smq_monitor.config import database_url_from_environment
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
@@ -26,6 +27,7 @@ EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="smq-monitor", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"smq-monitor {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sub.add_parser("init-db", help="create or upgrade the schema in DATABASE_URL")
     demo = sub.add_parser("demo", help="replace the contents with the synthetic demo dataset")
@@ -46,6 +48,15 @@ def _parser() -> argparse.ArgumentParser:
         "--role", required=True, choices=["improvement_director", "regulator", "analyst", "admin"]
     )
     add.add_argument("--trusts", default="", help="comma-separated trust codes (improvement directors)")
+    passwd = users_sub.add_parser(
+        "passwd", help="change a password (read from stdin); ends the user's sessions"
+    )
+    passwd.add_argument("name")
+    remove = users_sub.add_parser("remove", help="delete a user; their sessions end")
+    remove.add_argument("name")
+    signout = users_sub.add_parser("signout", help="sign a user out everywhere (every session ends)")
+    signout.add_argument("name")
+    users_sub.add_parser("list", help="list users, roles and failed sign-ins since the last sign-in")
     conv = sub.add_parser("convert", help="read public files as published and write the CSV files they hold")
     conv.add_argument("kind", choices=convert.KINDS, metavar="KIND", help=", ".join(convert.KINDS))
     conv.add_argument("files", type=Path, nargs="+", metavar="FILE")
@@ -129,7 +140,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("exported " + ", ".join(f"{stem} {n:,}" for stem, n in written.items()))
             return EXIT_OK
         if args.command == "users":
-            return cmd_users_add(args.name, args.role, args.trusts)
+            return cmd_users(args)
         if args.command == "convert":
             return convert.run(args.kind, args.files, args.out)
         if args.command == "serve":
@@ -144,12 +155,46 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_USAGE
 
 
+def _read_password() -> str:
+    if sys.stdin is not None and sys.stdin.isatty():
+        return getpass.getpass("Password: ")
+    return (sys.stdin.readline() if sys.stdin else "").rstrip("\r\n")
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    """`users add|passwd|remove|signout|list`: each change that ends sessions says so."""
+    if args.users_command == "add":
+        return cmd_users_add(args.name, args.role, args.trusts)
+    init_db()
+    if args.users_command == "list":
+        for user in list_users():
+            print(
+                f"{user['username']}\t{user['role']}\t{user['trusts'] or '-'}\t{user['failed_logins'] or 0} failed"
+            )
+        return EXIT_OK
+    if args.users_command == "passwd":
+        try:
+            found = set_password(args.name, _read_password())
+        except ValueError as exc:
+            _err(f"smq-monitor: {exc}")
+            return EXIT_REJECTED
+        done = f"changed the password of {args.name}; their sessions have ended"
+    elif args.users_command == "remove":
+        found = remove_user(args.name)
+        done = f"removed user {args.name}; their sessions have ended"
+    else:
+        found = end_sessions(args.name)
+        done = f"signed {args.name} out everywhere"
+    if not found:
+        _err(f"smq-monitor: no user {args.name!r}")
+        return EXIT_REJECTED
+    print(done)
+    return EXIT_OK
+
+
 def cmd_users_add(name: str, role: str, trusts: str) -> int:
     init_db()
-    if sys.stdin is not None and sys.stdin.isatty():
-        password = getpass.getpass("Password: ")
-    else:
-        password = (sys.stdin.readline() if sys.stdin else "").rstrip("\r\n")
+    password = _read_password()
     codes = [t for t in trusts.split(",") if t.strip()]
     if role == "improvement_director" and not codes:
         _err("warning: an improvement director without --trusts sees only the public view")

@@ -6,6 +6,7 @@ import json
 import secrets
 
 from data_access.users import add_user
+from tests.signin import TOKEN
 from tests.test_no_cp_leak import build_body
 
 # The columns each download has at least (contract §4).
@@ -43,9 +44,9 @@ def sign_in(client, role: str = "analyst", trusts: tuple[str, ...] = ()) -> None
     """Create a user of `role` and sign the test client in through the real form handler."""
     name, password = f"{role}-in-process", f"pw-{role}-{secrets.token_hex(4)}"
     add_user(name, password, role, list(trusts))
-    token = secrets.token_urlsafe(16)
-    with client.session_transaction() as session:
-        session["csrf"] = token
+    found = TOKEN.search(client.get("/login").get_data(as_text=True))
+    assert found, "the sign-in page carries no form token"
+    token = found.group(1)
     response = client.post(
         "/login",
         data={"username": name, "password": password, "csrf_token": token},

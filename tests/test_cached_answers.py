@@ -12,6 +12,7 @@ import requests
 
 from tests import datasets
 from tests.live import BIN, _run, server_env, start_gunicorn, stop
+from tests.signin import sign_in
 from tests.test_no_cp_leak import build_body, dependencies, leaked
 
 pytestmark = pytest.mark.xdist_group("browser")
@@ -53,11 +54,7 @@ def call_all(session: requests.Session, url: str) -> str:
 def test_an_analysts_cached_answer_never_reaches_the_public(server):
     url, _, _ = server
     analyst = requests.Session()
-    response = analyst.post(
-        url + "/login",
-        data={"username": "analyst-user", "password": "pw-analyst-2026"},
-        allow_redirects=False,
-    )
+    response = sign_in(analyst, url, "analyst-user", "pw-analyst-2026")
     assert response.status_code == 303
     seen_by_analyst = leaked(call_all(analyst, url))
     assert {"2014-05-13", "2016-01-11"} <= set(seen_by_analyst)  # the analyst's answers hold CP rows

@@ -9,6 +9,7 @@ import pytest
 import requests
 
 from data_access.vocab import CP_GROUPS
+from tests.signin import sign_in
 
 pytestmark = pytest.mark.xdist_group("browser")
 
@@ -17,11 +18,7 @@ def session_for(app_server, role: str | None) -> requests.Session:
     session = requests.Session()
     if role:
         username, password = app_server.users[role]
-        response = session.post(
-            app_server.url + "/login",
-            data={"username": username, "password": password},
-            allow_redirects=False,
-        )
+        response = sign_in(session, app_server.url, username, password)
         assert response.status_code == 303 and response.headers["Location"] == "/"
     return session
 
@@ -33,9 +30,43 @@ def download(session: requests.Session, app_server, view: str, query: str = "") 
     return list(csv.DictReader(io.StringIO(response.text)))
 
 
-def test_healthz(app_server):
-    response = requests.get(app_server.url + "/healthz")
-    assert response.status_code == 200 and response.text.strip() == "ok"
+def test_health_endpoints(app_server):
+    for path in ("/healthz", "/livez", "/readyz"):
+        response = requests.get(app_server.url + path)
+        assert response.status_code == 200 and response.text.strip() == "ok", path
+        assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_every_answer_has_a_request_id_and_a_good_incoming_one_is_kept(app_server):
+    first = requests.get(app_server.url + "/livez").headers["X-Request-ID"]
+    second = requests.get(app_server.url + "/livez").headers["X-Request-ID"]
+    assert len(first) >= 16 and first != second
+    kept = requests.get(app_server.url + "/livez", headers={"X-Request-ID": "proxy-id-0123456789"})
+    assert kept.headers["X-Request-ID"] == "proxy-id-0123456789"
+    for bad in ("short", "has spaces in it", "x" * 200, "<script>alert(1)</script>"):
+        replaced = requests.get(app_server.url + "/livez", headers={"X-Request-ID": bad})
+        assert replaced.headers["X-Request-ID"] != bad
+
+
+DEBUG_ROUTES = ["/_reload-hash", "/_dash-debug-menu", "/_dash-routes", "/_mcp", "/_alive_x", "/_dash-x"]
+
+
+@pytest.mark.parametrize("path", DEBUG_ROUTES)
+def test_no_debug_route_is_served(app_server, path):
+    assert requests.get(app_server.url + path).status_code == 404
+    assert requests.post(app_server.url + path, json={}).status_code in (404, 405)
+
+
+def test_the_page_config_enables_no_dev_tools(app_server):
+    import json
+    import re
+
+    page = requests.get(app_server.url + "/").text
+    config = json.loads(
+        re.search(r'<script id="_dash-config" type="application/json">(.*?)</script>', page).group(1)
+    )
+    assert not config.get("ui") and not config.get("props_check") and "hot_reload" not in config
+    assert "dev_tools" not in config
 
 
 def test_security_headers_on_every_response(app_server):
@@ -137,10 +168,14 @@ def test_unknown_download_is_404_and_bad_parameters_are_ignored(app_server):
 
 
 def test_login_rejects_a_cross_site_post(app_server):
+    from tests.signin import form_token
+
     username, password = app_server.users["admin"]
-    response = requests.post(
+    session = requests.Session()
+    token = form_token(session, app_server.url)
+    response = session.post(
         app_server.url + "/login",
-        data={"username": username, "password": password},
+        data={"username": username, "password": password, "csrf_token": token},
         headers={"Origin": "https://evil.example"},
         allow_redirects=False,
     )

@@ -15,6 +15,7 @@ import pytest
 import requests
 
 from dashboard.labels import GROUP_LABELS
+from tests.signin import sign_in
 
 pytestmark = pytest.mark.xdist_group("browser")
 
@@ -177,7 +178,7 @@ def test_the_sentinels_are_real(mini_server):
     """The check above could pass vacuously if the sentinels never appeared: an analyst sees them."""
     session = requests.Session()
     username, password = mini_server.users["analyst"]
-    assert session.post(mini_server.url + "/login", data={"username": username, "password": password}).ok
+    assert sign_in(session, mini_server.url, username, password).status_code == 303
     text = "".join(
         session.get(f"{mini_server.url}/download/{v}.csv").text for v in ("trusts", "episodes", "uptake")
     )

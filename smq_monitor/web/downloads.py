@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 
 import pandas as pd
@@ -35,18 +36,29 @@ def ratings_table(viewer: Viewer, filters: Filters) -> pd.DataFrame:
     return tables.ratings_view(queries.ratings(viewer, filters))
 
 
-def trajectories_table(viewer: Viewer, filters: Filters) -> pd.DataFrame:
+def trajectories_table(viewer: Viewer, filters: Filters) -> pd.DataFrame | Iterator[pd.DataFrame]:
+    """The trajectories rows; without a metric, one metric at a time, so a download of every
+    value (millions of rows at scale) is streamed in bounded memory."""
     trusts = queries.trusts(viewer, filters)
-    values = queries.metric_values(viewer, filters, filters.metrics)
+    definitions = queries.metrics()
     spc_trust = filters.trust if len(trusts) == 1 else None
-    return tables.trajectories_view(
-        values,
-        trusts,
-        queries.metrics(),
-        filters.align,
-        spc_trust=spc_trust,
-        spc_break=filters.extra("spc_break"),
-    )
+
+    def view(metric_ids: tuple[str, ...]) -> pd.DataFrame:
+        values = queries.metric_values(viewer, filters, metric_ids)
+        return tables.trajectories_view(
+            values,
+            trusts,
+            definitions,
+            filters.align,
+            spc_trust=spc_trust,
+            spc_break=filters.extra("spc_break"),
+        )
+
+    if filters.metrics:
+        return view(filters.metrics)
+    types = tuple(sorted(set(trusts["trust_type"].dropna())))
+    ids = tuple(queries.metrics(types)["metric_id"]) if types else ()
+    return (view((metric_id,)) for metric_id in ids) if ids else view(())
 
 
 def uptake_table(viewer: Viewer, filters: Filters) -> pd.DataFrame:
@@ -63,7 +75,7 @@ def costs_table(viewer: Viewer, filters: Filters) -> pd.DataFrame:
     )
 
 
-VIEWS: dict[str, Callable[[Viewer, Filters], pd.DataFrame]] = {
+VIEWS: dict[str, Callable[[Viewer, Filters], pd.DataFrame | Iterator[pd.DataFrame]]] = {
     "trusts": trusts_table,
     "episodes": episodes_table,
     "ratings": ratings_table,
@@ -96,20 +108,35 @@ def format_value(value: object) -> str:
     return neutralise(str(value))
 
 
-def csv_rows(frame: pd.DataFrame, chunk: int = 20_000) -> Iterator[str]:
+def csv_rows(frames: pd.DataFrame | Iterable[pd.DataFrame], chunk: int = 20_000) -> Iterator[str]:
+    """CSV text in pieces: the header of the first frame, then every frame's rows (frames of one
+    view have the same columns), `chunk` rows at a time."""
+    parts = iter([frames] if isinstance(frames, pd.DataFrame) else frames)
+    first = next(parts, None)
+    if first is None:
+        return
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([neutralise(str(c)) for c in frame.columns])
+    csv.writer(buffer, lineterminator="\n").writerow([neutralise(str(c)) for c in first.columns])
     yield buffer.getvalue()
-    columns = [frame[c].astype(object).tolist() for c in frame.columns]
-    for start in range(0, len(frame), chunk):
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        for row in zip(*(col[start : start + chunk] for col in columns), strict=True):
-            writer.writerow(
-                [format_value(v.item() if hasattr(v, "item") and not isinstance(v, str) else v) for v in row]
-            )
-        yield buffer.getvalue()
+    for frame in itertools.chain([first], parts):
+        columns = [frame[c].astype(object).tolist() for c in first.columns]
+        for start in range(0, len(frame), chunk):
+            buffer = io.StringIO()
+            writer = csv.writer(buffer, lineterminator="\n")
+            for row in zip(*(col[start : start + chunk] for col in columns), strict=True):
+                writer.writerow(
+                    [
+                        format_value(v.item() if hasattr(v, "item") and not isinstance(v, str) else v)
+                        for v in row
+                    ]
+                )
+            yield buffer.getvalue()
+
+
+def peeked(frames: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+    """The same frames, the first one already computed."""
+    first = next(frames, None)
+    return iter(()) if first is None else itertools.chain([first], frames)
 
 
 def to_csv(frame: pd.DataFrame) -> str:
@@ -124,7 +151,9 @@ def download(view: str) -> Response:
     try:
         viewer = current_viewer()
         filters, notices = queries.parse_filters(request.query_string.decode("utf-8", "replace"), viewer)
-        frame = builder(viewer, filters)
+        frames = builder(viewer, filters)
+        if not isinstance(frames, pd.DataFrame):  # a stream: read its first part while an outage is a 503
+            frames = peeked(frames)
     except DatabaseUnavailable:
         return Response(
             "The database is not answering; try again in a moment.\n",
@@ -138,7 +167,7 @@ def download(view: str) -> Response:
         "Cache-Control": "private, no-store",
         "X-Ignored-Parameters": str(len(notices)),
     }
-    return Response(stream_with_context(csv_rows(frame)), mimetype="text/csv", headers=headers)
+    return Response(stream_with_context(csv_rows(frames)), mimetype="text/csv", headers=headers)
 
 
 PPTX_MIMETYPE = "application/vnd.openxmlformats-officedocument.presentationml.presentation"

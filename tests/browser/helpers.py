@@ -99,7 +99,7 @@ def chart_layout_title(page, graph_id: str) -> str | None:
 
 def axe_violations(page, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict]:
     """Serious and critical WCAG 2.1 A/AA violations found by axe-core on the current page."""
-    page.add_script_tag(path=str(AXE))
+    page.evaluate(AXE.read_text())
     result = page.evaluate(
         """async () => {
           // Dash 4's dropdown keeps an aria-hidden proxy input in the tab order whose only job is to

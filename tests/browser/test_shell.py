@@ -92,6 +92,7 @@ def test_sign_in_failure_says_the_same_for_unknown_user_and_wrong_password(page,
 def test_sign_out_returns_to_the_public_view(page, app_server):
     login(page, app_server, "regulator")
     page.click(".smq-signout")
+    page.click("#logout-submit")
     page.wait_for_url(app_server.url + "/")
     wait_idle(page)
     assert "Public view" in page.locator("#smq-user").inner_text()
