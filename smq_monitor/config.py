@@ -174,7 +174,7 @@ class Settings:
     session_hours: int = 12
     # Sign-in attempts per client (flask-limiter notation), the password checks one process makes
     # at once, and the lockout per account and client.
-    login_rate_limit: str = "10 per minute; 60 per hour"
+    login_rate_limit: str = "30 per minute; 300 per hour"
     signin_concurrency: int = 2
     lockout_failures: int = 5
     lockout_minutes: int = 15

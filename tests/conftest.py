@@ -120,6 +120,8 @@ def dash_app(tmp_path_factory):
         secret_key="in-process-test-secret-key-0123456789abcdef",
         cache_redis_url=None,
         secure_cookies=False,
+        # Every in-process test signs in from the same address; tests of the limit build their own app.
+        login_rate_limit="10000 per minute",
     )
     return create_app(settings)
 

@@ -124,6 +124,8 @@ def server_env(folder: Path, database_url: str) -> dict[str, str]:
         SMQ_INSTANCE_DIR=str(folder),
         SECRET_KEY="browser-test-secret-key",
         SMQ_INSECURE_COOKIES="1",
+        # Many tests sign in to one shared server from one address; tests of the limit start their own.
+        SMQ_LOGIN_RATE_LIMIT="1000 per minute",
         PYTHONPATH=str(ROOT),
     )
     env.pop("CACHE_REDIS_URL", None)

@@ -169,6 +169,30 @@ def test_login_form_token_is_required(mini_server):
         assert response.status_code == 400, fields
 
 
+def test_a_script_signs_in_with_the_contract_fields_and_a_browser_needs_the_token(mini_server):
+    """Contract §5: POST /login takes `username` and `password`. A script that is no browser (no
+    Origin, Referer, Fetch metadata or cookie) carries nobody's session, so it needs no form token;
+    anything a browser sends without the token is refused."""
+    username, password = mini_server.users["analyst"]
+    plain = requests.post(
+        mini_server.url + "/login", data={"username": username, "password": password}, allow_redirects=False
+    )
+    assert plain.status_code == 303 and not plain.headers["Location"].startswith("/login")
+    for browser_header in (
+        {"Origin": mini_server.url},
+        {"Referer": mini_server.url + "/login"},
+        {"Sec-Fetch-Site": "same-origin"},
+        {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate"},
+    ):
+        response = requests.post(
+            mini_server.url + "/login",
+            data={"username": username, "password": password},
+            headers=browser_header,
+            allow_redirects=False,
+        )
+        assert response.status_code == 400, browser_header
+
+
 def test_open_redirect_is_refused(mini_server):
     username, password = mini_server.users["analyst"]
     for target in ("//evil.example/", "/\\evil.example", "https://evil.example/", "/x\r\nSet-Cookie: a=b"):

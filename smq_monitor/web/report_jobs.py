@@ -458,10 +458,10 @@ def _runner_gone(status: dict) -> bool:
     runner = status.get("runner")
     if runner == "":
         return True  # handed back on exit
-    if not runner:
-        return False
     if time.time() - float(status.get("heartbeat") or status.get("updated") or 0) > HEARTBEAT_STALE:
         return True  # a live runner beats every few seconds, wherever it is
+    if not runner:
+        return False
     host, _, pid = str(runner).rpartition(":")
     if host == HOST and pid.isdigit():
         if int(pid) == os.getpid():

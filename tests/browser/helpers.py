@@ -99,6 +99,8 @@ def chart_layout_title(page, graph_id: str) -> str | None:
 
 def axe_violations(page, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict]:
     """Serious and critical WCAG 2.1 A/AA violations found by axe-core on the current page."""
+    # A grid still initialising (ag-grid's .ag-delay-render) is not yet the page a user reads.
+    page.wait_for_function("() => !document.querySelector('.ag-delay-render')")
     page.evaluate(AXE.read_text())
     result = page.evaluate(
         """async () => {

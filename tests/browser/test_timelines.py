@@ -84,7 +84,9 @@ def test_a_global_filter_changes_the_rows_and_the_url(page, app_server):
     goto(page, app_server, "/timelines?type=acute&rows=type")
     acute = row_labels(page)
     assert [label for label in acute if label.startswith("<b>")] == [acute[0]] and "Acute" in acute[0]
-    assert "type=acute" in page.locator("#timelines-download").get_attribute("href")
+    assert "type=acute" in page.locator("a.smq-download[href^='/download/episodes.csv']").first.get_attribute(
+        "href"
+    )
 
     page.click("#filter-type")
     page.locator(".dash-dropdown-option", has_text="Mental health").first.click()
@@ -96,7 +98,9 @@ def test_a_global_filter_changes_the_rows_and_the_url(page, app_server):
     assert len(headings) == 2 and "Mental health" in headings[1]
     assert set(trust_rows(page)) > set(label for label in acute if not label.startswith("<b>"))
     assert "rows=type" in current_query(page), "the page's own keys survive a filter change"
-    assert "type=mental_health" in page.locator("#timelines-download").get_attribute("href")
+    assert "type=mental_health" in page.locator(
+        "a.smq-download[href^='/download/episodes.csv']"
+    ).first.get_attribute("href")
 
 
 def test_public_sees_no_cp_and_an_analyst_does(page, app_server):
