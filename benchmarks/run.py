@@ -61,24 +61,46 @@ def p95_ms(samples: list[float]) -> float:
     return (statistics.quantiles(samples, n=20)[18] if len(samples) >= 20 else max(samples)) * 1000
 
 
+def content_bodies(base: str) -> dict[str, list[dict]]:
+    """Each page's content callbacks, as request bodies built from Dash's own list of callbacks
+    (a page load asks for none: its content comes with the page)."""
+    dependencies = requests.get(base + "/_dash-dependencies", timeout=60).json()
+    out: dict[str, list[dict]] = {path: [] for path in PAGES}
+    for dep in dependencies:
+        if dep.get("clientside_function"):
+            continue
+        inputs = dep.get("inputs", [])
+        if [(i["id"], i["property"]) for i in inputs] != [("url", "search")]:
+            continue
+        ids = [part.split(".")[0] for part in dep["output"].strip(".").split("...")]
+        for path, prefix in PAGES.items():
+            if ids and ids[0].startswith(prefix):
+                outputs = [
+                    {"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1]}
+                    for part in dep["output"].strip(".").split("...")
+                ]
+                out[path].append(
+                    {
+                        "output": dep["output"],
+                        "outputs": outputs if dep["output"].startswith("..") else outputs[0],
+                        "inputs": [{"id": "url", "property": "search", "value": ""}],
+                        "state": [],
+                        "changedPropIds": ["url.search"],
+                    }
+                )
+    return out
+
+
 def record_callbacks(base: str) -> dict[str, tuple[list[dict], float]]:
-    """Each page's content callback bodies, as the browser sends them, and the page load time."""
+    """Each page's content callback bodies and the median time of a full page load in Chromium."""
     from playwright.sync_api import sync_playwright
 
+    bodies = content_bodies(base)
     out = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        for path, prefix in PAGES.items():
+        for path in PAGES:
             page = browser.new_page()
-            bodies: list[dict] = []
-            page.on(
-                "request",
-                lambda r, bodies=bodies: (
-                    bodies.append(json.loads(r.post_data))
-                    if "_dash-update-component" in r.url and r.post_data
-                    else None
-                ),
-            )
             loads = []
             for _ in range(3):
                 started = time.perf_counter()
@@ -86,14 +108,7 @@ def record_callbacks(base: str) -> dict[str, tuple[list[dict], float]]:
                 page.wait_for_load_state("networkidle")
                 page.wait_for_function(WAIT_IDLE, timeout=300_000)
                 loads.append(time.perf_counter() - started)
-            mine = [
-                b
-                for b in bodies
-                if b.get("output", "").lstrip(".").startswith(prefix)
-                and any(i.get("id") == "url" for i in b.get("inputs", []))
-            ]
-            unique = {json.dumps(b["output"]): b for b in mine}
-            out[path] = (list(unique.values()), statistics.median(loads))
+            out[path] = (bodies[path], statistics.median(loads))
             page.close()
         browser.close()
     return out
@@ -113,32 +128,27 @@ def bare_queries(env: dict) -> dict[str, float]:
     """The queries under each page, uncached, in a separate process (median of 5)."""
     script = """
 import json, statistics, time
-from data_access import overview_queries, queries
+from data_access import cache, overview_queries, queries as q, timeline_queries
 from data_access.filters import Filters
 from data_access.viewer import EVERYTHING
-q = queries
 metric = q.metrics()['metric_id'].tolist()
-metric = [m for m in metric if m.startswith('ae_4hr')][:1] or metric[:1]
+metric = tuple([m for m in metric if m.startswith('ae_4hr')][:1] or metric[:1])
 f = Filters(types=('acute',))
 def t(fn):
     runs = []
     for _ in range(5):
+        q.data_version()
+        cache.clear_memo()  # nothing read before: every table from the database again
         s = time.perf_counter(); fn(); runs.append(time.perf_counter() - s)
     return statistics.median(runs)
-v, d = q.data_version(), q.as_of()
-from data_access import timeline_queries
 out = {
-  '/': t(lambda: (q._trusts.uncached(EVERYTHING, f, v, d), q._episodes.uncached(EVERYTHING, f, v, d))),
-  '/trajectories': t(lambda: (q._trusts.uncached(EVERYTHING, f, v, d), q._metric_table.uncached(metric[0], v))),
-  '/timelines': t(lambda: (q._trusts.uncached(EVERYTHING, f, v, d), q._episodes.uncached(EVERYTHING, f, v, d),
-                           timeline_queries._monthly_counts.uncached(EVERYTHING, f, v, d),
-                           q._ratings.uncached(EVERYTHING, f, ('overall',), v, d), q._interventions.uncached(EVERYTHING, f, v, d))),
-  '/interventions': t(lambda: (q._trusts.uncached(EVERYTHING, f, v, d), q._interventions.uncached(EVERYTHING, f, v, d),
-                               q._episodes.uncached(EVERYTHING, f, v, d))),
-  '/costs': t(lambda: (q._trusts.uncached(EVERYTHING, f, v, d), q._episodes.uncached(EVERYTHING, f, v, d),
-                       q._costs.uncached(EVERYTHING, f, v, d), q._ratings.uncached(EVERYTHING, f, ('overall',), v, d),
-                       q._metric_table.uncached(metric[0], v))),
-  '/data': t(lambda: overview_queries.value_counts_from(overview_queries._value_index.uncached(v), None, None)),
+  '/': t(lambda: (q.trusts(EVERYTHING, f), q.episodes(EVERYTHING, f))),
+  '/trajectories': t(lambda: (q.trusts(EVERYTHING, f), q.metric_values(EVERYTHING, f, metric))),
+  '/timelines': t(lambda: (q.trusts(EVERYTHING, f), q.episodes(EVERYTHING, f), timeline_queries.monthly_counts(EVERYTHING, f),
+                           q.ratings(EVERYTHING, f, ('overall',)), q.interventions(EVERYTHING, f))),
+  '/interventions': t(lambda: (q.trusts(EVERYTHING, f), q.interventions(EVERYTHING, f), q.episodes(EVERYTHING, f))),
+  '/costs': t(lambda: (q.trusts(EVERYTHING, f), q.episodes(EVERYTHING, f), q.costs(EVERYTHING, f),
+                       q.ratings(EVERYTHING, f, ('overall',)), q.metric_values(EVERYTHING, f, metric))),
 }
 print(json.dumps(out))
 """

@@ -16,9 +16,11 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from dash import Input, Output, callback
+from dash.development.base_component import Component
 from dash.exceptions import PreventUpdate
 from plotly.io.json import to_json_plotly
 
@@ -70,6 +72,17 @@ def _answer_key(name: str, who: Viewer, filters: Filters, path_args: dict) -> st
     return "answer:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class _Content:
+    """A registered content callback: its outputs and its answer for a URL."""
+
+    outputs: tuple[Output, ...]
+    answer: Callable[[Any, Any], Any]
+
+
+_CONTENT: list[_Content] = []
+
+
 def content_callback(
     *outputs: Output, fallback: Callable[[], Any], memo: bool = True, page: str | None = None
 ) -> Callable:
@@ -77,7 +90,10 @@ def content_callback(
 
     `page`: the path of a page with path arguments (`/trust/`): the callback also reads the
     pathname and passes them (`code=...`), and does nothing on any other page. `memo=False` for an
-    answer that depends on something besides the data and the filters (the time of the last import)."""
+    answer that depends on something besides the data and the filters (the time of the last import).
+
+    The callback answers URL changes after the page is drawn; the page's first content comes with
+    the page itself (`prefill`), so a page load waits for one answer, not two in a row."""
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
         name = f"{fn.__module__}.{fn.__qualname__}"
@@ -104,7 +120,44 @@ def content_callback(
         answer.__name__ = fn.__name__
         answer.__qualname__ = fn.__qualname__
         inputs = [Input(Shell.URL, "search")] + ([Input(Shell.URL, "pathname")] if page else [])
-        callback(*outputs, *inputs)(answer)
+        callback(*outputs, *inputs, prevent_initial_call=True)(answer)
+        _CONTENT.append(_Content(tuple(outputs), answer))
         return fn
 
     return decorate
+
+
+def by_id(tree: Any) -> dict[str, Component]:
+    """Every component with a string id in a layout tree."""
+    found: dict[str, Component] = {}
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list | tuple):
+            stack.extend(node)
+        elif isinstance(node, Component):
+            node_id = getattr(node, "id", None)
+            if isinstance(node_id, str):
+                found[node_id] = node
+            plain = [p for p in getattr(node, "_children_props", []) if "." not in p and "[" not in p]
+            stack.extend(getattr(node, prop, None) for prop in {"children", *plain})
+    return found
+
+
+def prefill(tree: Any, search: Any, pathname: Any) -> Any:
+    """Fill a freshly laid-out page with the answers of its content callbacks, computed (or read
+    from the answer memo) exactly as the callbacks would, so the page arrives drawn."""
+    components = by_id(tree)
+    for content in _CONTENT:
+        targets = [components.get(str(o.component_id)) for o in content.outputs]
+        if any(t is None for t in targets):  # (a component without children is falsy)
+            continue
+        try:
+            values = content.answer(search, pathname)
+        except PreventUpdate:
+            continue
+        if len(content.outputs) == 1:
+            values = (values,)
+        for target, output, value in zip(targets, content.outputs, values, strict=True):
+            setattr(target, output.component_property, value)
+    return tree

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, no_update
 
-from callbacks.common import filters_from, log, viewer
-from callbacks.urlsync import UrlField, apply_value, search_for, value_from
+from callbacks.common import filters_from, log, prefill, viewer
+from callbacks.urlsync import UrlField, apply_value, search_for, seen_stores, value_from
 from data_access import db
 from data_access.errors import DatabaseUnavailable
 from layouts import components
@@ -43,7 +45,8 @@ def route(pathname: str | None, search: str | None):
         return not_found(pathname), "Page not found", True
     filters, notices = filters_from(search)
     try:
-        content = render(page, filters, viewer(), notices, search, kwargs)
+        content = prefill(render(page, filters, viewer(), notices, search, kwargs), search, pathname)
+        content = [content, *seen_stores(content)]
     except DatabaseUnavailable:
         content = components.error_state()
     except Exception:  # a page bug must not become a blank screen or a 500
@@ -96,19 +99,21 @@ def sync_global_filters(search: str | None, _reset, *values_and_path):
     return new_search, [], *unchanged
 
 
-@callback(
+# Navigation keeps the filters, so moving between views keeps the selection. In the browser: no
+# request to the server on any page load or filter change.
+clientside_callback(
+    """function(search, pathname) {
+        var paths = NAV_PATHS;
+        var current = (pathname || "/").replace(/\\/+$/, "") || "/";
+        var query = typeof search === "string" ? search : "";
+        return paths.map(function (p) { return p + query; }).concat(
+            paths.map(function (p) { return p === current ? "smq-nav-link active" : "smq-nav-link"; }));
+    }""".replace("NAV_PATHS", json.dumps([p.path for p in nav_pages()])),
     *[Output(p.nav_id, "href") for p in nav_pages()],
     *[Output(p.nav_id, "className") for p in nav_pages()],
     Input(Shell.URL, "search"),
     Input(Shell.URL, "pathname"),
 )
-def nav_links(search: str | None, pathname: str | None):
-    """Navigation keeps the filters, so moving between views keeps the selection."""
-    pages = nav_pages()
-    hrefs = [p.path + _text(search) for p in pages]
-    current = (_text(pathname) or "/").rstrip("/") or "/"
-    classes = ["smq-nav-link active" if p.path == current else "smq-nav-link" for p in pages]
-    return *hrefs, *classes
 
 
 clientside_callback(
@@ -121,6 +126,8 @@ clientside_callback(
 )
 
 
-@callback(Output(Shell.OUTAGE, "hidden"), Input(Shell.HEALTH_TIMER, "n_intervals"))
+# Not on page load: the page's content already says when the database is down; the banner
+# follows on the first tick and clears by itself when the database answers again.
+@callback(Output(Shell.OUTAGE, "hidden"), Input(Shell.HEALTH_TIMER, "n_intervals"), prevent_initial_call=True)
 def outage_banner(_n) -> bool:
     return db.ping()

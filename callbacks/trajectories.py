@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pandas as pd
-from dash import Input, Output, State, callback, no_update
+from dash import Input, Output, clientside_callback
 
-from callbacks.common import content_callback, filters_from
-from callbacks.urlsync import UrlField, register_url_sync, search_for
+from callbacks.common import content_callback
+from callbacks.urlsync import UrlField, register_url_sync, url_target
 from dashboard import theme
 from dashboard.alignment import EVENT_COLUMNS
 from dashboard.figures import trajectories as figures
@@ -14,7 +14,7 @@ from data_access import queries
 from data_access.filters import Filters
 from data_access.viewer import Viewer
 from layouts import components
-from layouts.ids import Shell
+from layouts.ids import Filter, Shell
 from layouts.trajectories import (
     Ids,
     applicable_types,
@@ -85,19 +85,22 @@ def update_trajectories(filters: Filters, who: Viewer):
     return figure, note, spc_figure, spc_summary(summary, name)
 
 
-@callback(
-    Output(Shell.URL, "search", allow_duplicate=True),
+# Clicking a trust's line selects it: the selection goes into the URL (through the frame's store
+# of control changes, so a page load, which "changes" the empty clickData, costs no request).
+url_target("trajectories-click", [UrlField(Filter.TRUST, "trust")])
+clientside_callback(
+    """function (click) {
+        var points = (click && Array.isArray(click.points)) ? click.points : [];
+        for (var i = 0; i < points.length; i++) {
+            var custom = points[i] && points[i].customdata;
+            var code = Array.isArray(custom) ? custom[0] : null;
+            if (typeof code === "string" && code) {
+                return {page: "trajectories-click", values: [code]};
+            }
+        }
+        return dash_clientside.no_update;
+    }""",
+    Output(Shell.CONTROLS, "data", allow_duplicate=True),
     Input(Ids.CHART, "clickData"),
-    State(Shell.URL, "search"),
     prevent_initial_call=True,
 )
-def select_trust(click_data, search: str | None):
-    """Clicking a trust's line selects it: the selection goes into the URL."""
-    points = click_data.get("points") if isinstance(click_data, dict) else None
-    for point in points if isinstance(points, list) else []:
-        custom = point.get("customdata") if isinstance(point, dict) else None
-        code = custom[0] if isinstance(custom, list) and custom else None
-        if isinstance(code, str) and code:
-            filters, _ = filters_from(search)
-            return search_for(filters.with_(trusts=(code,)))
-    return no_update

@@ -7,13 +7,16 @@ from `data_access.filters` (`FIELD_KEYS` for the global filters, `PAGE_PARAMS` f
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from dash import Input, Output, State, callback, no_update
+from dash import Input, Output, State, callback, clientside_callback, dcc, no_update
 
-from callbacks.common import filters_from
+from callbacks.common import by_id, filters_from
 from data_access.filters import FIELD_KEYS, PAGE_PARAMS, Filters
+from layouts.ids import Shell
 
 
 @dataclass(frozen=True)
@@ -69,46 +72,115 @@ def search_for(filters: Filters) -> str:
     return f"?{query}" if query else ""
 
 
+SEEN = "-controls-seen"
+_SYNCED: dict[str, list[UrlField]] = {}
+_PAGE_SYNCS: set[str] = set()
+
+
+def _seen_id(name: str) -> str:
+    return f"{name}{SEEN}"
+
+
+def url_target(name: str, fields: list[UrlField]) -> None:
+    """Let the browser send changes of `fields` under `name` through `Shell.CONTROLS`."""
+    if name in _SYNCED:
+        raise ValueError(f"URL sync {name!r} is registered twice")
+    _SYNCED[name] = fields
+
+
 def register_url_sync(url_id: str, fields: list[UrlField], name: str) -> None:
     """Register the two-way sync for a page's own controls (global filters have their own).
 
-    Two callbacks, because a Dash callback must not mix inputs that exist on every page (the
-    URL) with inputs that exist on one page only (its controls): on other pages the renderer
-    would report the missing control. Controls → URL takes only the controls as inputs; URL →
-    controls takes only the URL and is skipped by Dash when the controls are not on screen.
-    Controls that already agree with the URL (as when the page is first drawn) write nothing, so
-    ignored parameters keep their notices and no second answer is computed.
-    """
+    Controls → URL. Dash calls a callback whose inputs were just drawn (the page arriving) as if
+    they had changed, so a server callback on the controls would cost a request on every page
+    load, and write the page's resolved defaults (`metric=…`) into the URL, computing the content
+    a second time. Instead a callback in the browser compares the controls with the values they
+    were drawn with (a store `route` adds beside the page: `seen_stores`) and passes only a real
+    change on, through one store of the frame, to the one server callback that writes the URL.
 
-    def controls_to_url(*values_and_search):
-        *values, search = values_and_search
-        filters, _ = filters_from(search)
-        if all(value_from(filters, f) == v for f, v in zip(fields, values, strict=True)):
-            return no_update
-        updated = filters
-        for f, value in zip(fields, values, strict=True):
-            updated = apply_value(updated, f, value)
-        new_search = search_for(updated)
-        return no_update if new_search == (search if isinstance(search, str) else "") else new_search
+    URL → controls (back, forward, a pasted link) is a server callback on the URL; Dash skips it
+    when the controls are not on screen. It records what it set as seen, so that setting the
+    controls does not come straight back as a change.
+    """
+    url_target(name, fields)
+    _PAGE_SYNCS.add(name)
+    seen = _seen_id(name)
+    clientside_callback(
+        """function () {
+            var values = Array.prototype.slice.call(arguments);
+            var seen = values.pop();
+            if (JSON.stringify(values) === JSON.stringify(seen)) {
+                return [dash_clientside.no_update, dash_clientside.no_update];
+            }
+            return [values, {page: NAME, values: values}];
+        }""".replace("NAME", json.dumps(name)),
+        Output(seen, "data", allow_duplicate=True),
+        Output(Shell.CONTROLS, "data", allow_duplicate=True),
+        *[Input(f.component_id, f.prop) for f in fields],
+        State(seen, "data"),
+        prevent_initial_call=True,
+    )
 
     def url_to_controls(search, *shown):
         filters, _ = filters_from(search)
         wanted = [value_from(filters, f) for f in fields]
-        return [
+        if wanted == list(shown):
+            return [no_update] * (len(fields) + 1)
+        changed = [
             no_update if value == current else value for value, current in zip(wanted, shown, strict=True)
         ]
+        return [*changed, wanted]
 
-    controls_to_url.__name__ = f"url_from_{name}_controls"
     url_to_controls.__name__ = f"{name}_controls_from_url"
     callback(
-        Output(url_id, "search", allow_duplicate=True),
-        *[Input(f.component_id, f.prop) for f in fields],
-        State(url_id, "search"),
-        prevent_initial_call=True,
-    )(controls_to_url)
-    callback(
-        [Output(f.component_id, f.prop, allow_duplicate=True) for f in fields],  # a list: always a list back
+        [Output(f.component_id, f.prop, allow_duplicate=True) for f in fields]  # a list: always a list back
+        + [Output(seen, "data", allow_duplicate=True)],
         Input(url_id, "search"),
         *[State(f.component_id, f.prop) for f in fields],
         prevent_initial_call=True,
     )(url_to_controls)
+
+
+def seen_stores(tree: Any) -> list[dcc.Store]:
+    """For each page whose controls are in a freshly drawn page: the values they were drawn with."""
+    components = by_id(tree)
+    stores = []
+    for name, fields in _SYNCED.items():
+        if name not in _PAGE_SYNCS:
+            continue
+        drawn = [components.get(f.component_id) for f in fields]
+        if all(c is not None for c in drawn):  # (a component without children is falsy)
+            stores.append(
+                dcc.Store(
+                    id=_seen_id(name),
+                    data=[getattr(c, f.prop, None) for c, f in zip(drawn, fields, strict=True)],
+                )
+            )
+    return stores
+
+
+def updated_search(search: Any, fields: list[UrlField], values: list) -> str | None:
+    """The URL's query string with `fields` set to `values`; None when that changes nothing."""
+    filters, _ = filters_from(search)
+    updated = filters
+    for f, value in zip(fields, values, strict=True):
+        updated = apply_value(updated, f, value)
+    new_search = search_for(updated)
+    return None if new_search == (search if isinstance(search, str) else "") else new_search
+
+
+@callback(
+    Output(Shell.URL, "search", allow_duplicate=True),
+    Input(Shell.CONTROLS, "data"),
+    State(Shell.URL, "search"),
+    prevent_initial_call=True,
+)
+def url_from_page_controls(change, search):
+    """A page's control changed (see `register_url_sync`): write it into the URL."""
+    if not isinstance(change, dict):
+        return no_update
+    fields, values = _SYNCED.get(str(change.get("page"))), change.get("values")
+    if fields is None or not isinstance(values, list) or len(values) != len(fields):
+        return no_update
+    new_search = updated_search(search, fields, values)
+    return no_update if new_search is None else new_search

@@ -11,6 +11,8 @@ class Shell:
     NAV = "main-nav"
     FILTER_BAR = "filter-bar"
     FILTER_RESET = "filter-reset"
+    # A page's controls, changed by the user, on their way into the URL (callbacks.urlsync).
+    CONTROLS = "page-controls-changed"
 
 
 class Filter:

@@ -249,6 +249,7 @@ def layout() -> html.Div:
             dcc.Location(id=Shell.URL, refresh="callback-nav"),
             dcc.Interval(id=Shell.HEALTH_TIMER, interval=10_000),
             dcc.Store(id=Shell.TITLE),
+            dcc.Store(id=Shell.CONTROLS),
             header(viewer),
             html.Div(
                 dbc.Alert(

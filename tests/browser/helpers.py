@@ -14,6 +14,8 @@ WAIT_IDLE = """() => {
   const content = document.getElementById('page-content');
   if (!content || content.children.length === 0) return false;
   if (document.querySelectorAll('[data-dash-is-loading="true"]').length > 0) return false;
+  // A chart that came with the page is drawn once Plotly (loaded on demand) has plotted it.
+  if ([...document.querySelectorAll('.dash-graph')].some(g => !g.querySelector('.js-plotly-plot'))) return false;
   const pending = ['requested', 'prioritized', 'blocked', 'executing', 'watched', 'executed', 'stored'];
   return (window.dash_stores || []).every(store => {
     const state = store.getState();
