@@ -32,6 +32,13 @@ forwarded_allow_ips = ""
 preload_app = False
 
 
+def post_worker_init(worker):
+    """A new worker reads the tables first visits need, and again after every import."""
+    from smq_monitor.web import warmup
+
+    warmup.start(worker.wsgi)
+
+
 def worker_exit(server, worker):
     """A worker leaving (recycled, or stopped) hands its unfinished findings packs to the others."""
     from smq_monitor.web import report_jobs

@@ -560,3 +560,29 @@ def costs(viewer: Viewer, filters: Filters | None = None) -> pd.DataFrame:
     """Cost rows of the filtered trusts, as this viewer may see them."""
     filters = (filters or Filters()).trust_filters()
     return _costs(viewer, filters, data_version(), as_of())
+
+
+# --------------------------------------------------------------------------------------------
+# Warming
+
+
+def warm(viewers: tuple[Viewer, ...] = ()) -> str:
+    """Read and derive, for the current data version, the tables every first visit needs (the
+    public's and everyone-who-sees-all's visible tables, ratings, the metric catalogue and the
+    metrics of the first views), so that the first visitor after a start or an import does not
+    wait for them. Returns the version warmed."""
+    from data_access.viewer import EVERYTHING, PUBLIC
+
+    version, today = data_version(), as_of()
+    catalogue = _metrics(version)
+    _known_values(version)
+    _all_ratings(version)
+    _overall_ratings(version)
+    for viewer in (PUBLIC, EVERYTHING, *viewers):
+        _visible_trusts(viewer, version, today)
+        _visible_interventions(viewer, version, today)
+        _visible_costs(viewer, version, today)
+    # The first views open on a percentage metric: read those whole-metric tables too.
+    for metric_id in catalogue.loc[catalogue["unit"] == "percent", "metric_id"].head(3):
+        _metric_table(str(metric_id), version)
+    return version

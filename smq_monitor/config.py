@@ -172,6 +172,8 @@ class Settings:
     slow_request_ms: int = 1000
     # Absolute lifetime of a sign-in: counted from the sign-in, never extended by use.
     session_hours: int = 12
+    # Each gunicorn worker reads the tables first visits need at start and after each import.
+    warm_tables: bool = True
     # Sign-in attempts per client (flask-limiter notation), the password checks one process makes
     # at once, and the lockout per account and client.
     login_rate_limit: str = "30 per minute; 300 per hour"
@@ -242,6 +244,7 @@ def load_settings(**overrides) -> Settings:
         "log_level": os.environ.get("SMQ_LOG_LEVEL", "info").strip().upper() or "INFO",
         "slow_request_ms": _int("SMQ_SLOW_REQUEST_MS", 1000),
         "session_hours": _int("SMQ_SESSION_HOURS", 12, minimum=1),
+        "warm_tables": os.environ.get("SMQ_WARM_TABLES", "1").strip().lower() not in ("0", "false", "no"),
         "login_rate_limit": os.environ.get("SMQ_LOGIN_RATE_LIMIT", "").strip() or Settings.login_rate_limit,
         "signin_concurrency": _int("SMQ_SIGNIN_CONCURRENCY", 2, minimum=1),
         "lockout_failures": _int("SMQ_LOCKOUT_FAILURES", 5, minimum=1),
