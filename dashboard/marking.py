@@ -243,6 +243,8 @@ def _frame_reasons(name: str, frame: pd.DataFrame) -> list[str]:
     reasons = []
     if "regime" in frame.columns and (frame["regime"].astype(str) == "cp").any():
         reasons.append(f"{name}: CP episodes or counts")
+    if "current_regime" in frame.columns and (frame["current_regime"].astype(str) == "cp").any():
+        reasons.append(f"{name}: trusts on the CP list now")
     for column in GROUP_COLUMNS:
         if column in frame.columns and frame[column].astype(str).isin(CP_GROUPS).any():
             reasons.append(f"{name}: a CP evaluation group")

@@ -7,12 +7,12 @@ import io
 import itertools
 import math
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pandas as pd
 from flask import Blueprint, Response, abort, request, stream_with_context
 
-from dashboard import deck, tables
+from dashboard import deck, exports, marking, report, tables
 from data_access import queries
 from data_access.errors import DatabaseUnavailable
 from data_access.filters import Filters
@@ -161,13 +161,58 @@ def download(view: str) -> Response:
             mimetype="text/plain",
             headers={"Retry-After": "10"},
         )
-    stamp = queries.as_of().isoformat()
+    try:
+        provenance = _provenance(view, viewer, filters, frames)
+    except DatabaseUnavailable:
+        return Response(
+            "The database is not answering; try again in a moment.\n",
+            status=503,
+            mimetype="text/plain",
+            headers={"Retry-After": "10"},
+        )
     headers = {
-        "Content-Disposition": f'attachment; filename="smq-monitor-{view}-{stamp}.csv"',
+        "Content-Disposition": f'attachment; filename="{provenance.file_name("csv")}"',
         "Cache-Control": "private, no-store",
         "X-Ignored-Parameters": str(len(notices)),
     }
-    return Response(stream_with_context(csv_rows(frames)), mimetype="text/csv", headers=headers)
+    if provenance.marking:
+        headers["X-Protective-Marking"] = provenance.marking
+    if request.args.get("labels") == "1":
+        frames = (
+            exports.labelled(frames) if isinstance(frames, pd.DataFrame) else map(exports.labelled, frames)
+        )
+    body = csv_rows(frames)
+    if request.args.get("provenance") == "1":
+        body = itertools.chain([provenance.csv_comment() + "\n"], body)
+    return Response(stream_with_context(body), mimetype="text/csv", headers=headers)
+
+
+def _provenance(view: str, viewer: Viewer, filters: Filters, frames) -> marking.Provenance:
+    """Where the file comes from, and whether it shows CP information (then it is marked)."""
+    includes = False
+    if viewer.sees_any_cp:
+        if isinstance(frames, pd.DataFrame):
+            dated = {}
+            if view in ("uptake", "costs"):  # statuses and totals of rows that may be dated in CP
+                dated = {
+                    "interventions": queries.interventions(viewer, filters),
+                    "costs": queries.costs(viewer, filters),
+                }
+            includes = marking.includes_cp(
+                {view: frames}, cp_episodes=queries.episodes(viewer, filters), cp_dated=dated
+            )
+        else:  # a stream of metric values: CP shows only as months from a CP entry
+            includes = filters.align == "cp_entry"
+    return exports.csv_provenance(
+        view,
+        info=queries.dataset_info(viewer),
+        as_of=queries.as_of(),
+        filters=filters,
+        filter_words=report.filters_in_words(filters),
+        audience=report_jobs.audience(viewer),
+        includes_cp=includes,
+        now=datetime.now(UTC).replace(tzinfo=None),
+    )
 
 
 PPTX_MIMETYPE = "application/vnd.openxmlformats-officedocument.presentationml.presentation"

@@ -139,7 +139,7 @@ def gather(viewer: Viewer, filters: Filters, progress: Progress | None = None) -
         synthetic=bool(info.get("synthetic")),
         licence=info.get("licence"),
         imported_at=info.get("imported_at"),
-        audience=_audience(viewer),
+        audience=audience(viewer),
         show_cp=show_cp,
         filter_words=report.filters_in_words(filters, names),
         headlines=headlines,
@@ -169,7 +169,7 @@ def gather(viewer: Viewer, filters: Filters, progress: Progress | None = None) -
     )
 
 
-def _audience(viewer: Viewer) -> str:
+def audience(viewer: Viewer) -> str:
     role = ROLE_LABELS.get(viewer.role, viewer.role)
     if viewer.role == "improvement_director" and viewer.trusts:
         return f"{role}: Challenged Providers information for {', '.join(sorted(viewer.trusts))} only"
