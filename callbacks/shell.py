@@ -118,7 +118,12 @@ clientside_callback(
 
 clientside_callback(
     """function(search, ids) {
-        return ids.map(function (id) { return "/download/" + id.view + "." + id.format + (search || ""); });
+        // A person's CSV starts with its provenance line (scripts asking without it get the header first).
+        var query = search || "";
+        return ids.map(function (id) {
+            var extra = id.format === "csv" ? (query ? "&" : "?") + "provenance=1" : "";
+            return "/download/" + id.view + "." + id.format + query + extra;
+        });
     }""",
     Output({"type": DOWNLOAD_LINK, "view": ALL, "format": ALL}, "href"),
     Input(Shell.URL, "search"),

@@ -55,6 +55,8 @@ def download_link(view: str, filters: Filters, label: str | None = None, fmt: st
     (`callbacks.shell`) keeps every such link's query string equal to the URL's, so a link never
     lags behind a filter change."""
     query = filters.to_query()
+    if fmt == "csv":  # a person's CSV starts with its provenance line (see callbacks.shell)
+        query = "&".join(p for p in (query, "provenance=1") if p)
     href = f"/download/{view}.{fmt}" + (f"?{query}" if query else "")
     return html.A(
         [
