@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 from data_access import demo
+from data_access.demo.trusts import trust_code
 
 AS_OF = date(2024, 3, 31)
 SMALL = 0.25
@@ -595,6 +596,6 @@ def test_regime_trusts_are_worse_than_never_trusts_on_average(full):
 
 
 def test_trust_codes_extend_past_999():
-    codes = [demo._trust_code(i) for i in (1, 999, 1000, 1099, 3599, 3600)]
+    codes = [trust_code(i) for i in (1, 999, 1000, 1099, 3599, 3600)]
     assert codes == ["Z001", "Z999", "ZA00", "ZA99", "ZZ99", "ZAA0"]
     assert all(re.fullmatch(r"Z[0-9A-Z]{3}", c) for c in codes)
