@@ -10,10 +10,18 @@ import numpy as np
 
 from data_access.vocab import RATING_RANK
 
-AS_OF = dt.date(2024, 3, 31)
+# The date the data describes ("now" in every view): the end of the 2025/26 financial year,
+# the fourth quarter of NOF segments.
+AS_OF = dt.date(2026, 3, 31)
 FIRST_MONTH = dt.date(2011, 4, 1)  # month index 0; the metric series start here
-N_MONTHS = 156  # April 2011 .. March 2024
+N_MONTHS = 180  # April 2011 .. March 2026
 SMQ_LAUNCH = dt.date(2013, 7, 16)  # the first wave entered special measures on this day
+# SMQ took no new trusts after June 2021. NHS England launched the RSP on 13 July 2021: the
+# trusts then in SMQ end SMQ that day and start the RSP the next, one spell of intensive support
+# (data/public/README.md, "Hand-over, July 2021").
+LAST_SMQ_ENTRY = dt.date(2021, 6, 30)
+SMQ_END = dt.date(2021, 7, 13)
+RSP_LAUNCH = dt.date(2021, 7, 14)
 
 RANK_RATING = {rank: rating for rating, rank in RATING_RANK.items()}
 RI = "requires_improvement"

@@ -8,7 +8,7 @@ import numpy as np
 
 from data_access.demo.common import AS_OF, add_days, add_months, month_floor, month_starts, pick
 from data_access.demo.trusts import TrustPlan
-from data_access.vocab import FUNDING_CAP_CP, FUNDING_CAP_SMQ_ENTRY, FUNDING_CAP_SMQ_EXIT
+from data_access.vocab import FUNDING_CAP_CP, FUNDING_CAP_SMQ_ENTRY, FUNDING_CAP_SMQ_EXIT, INTENSIVE_REGIMES
 
 
 def _status(rng: np.random.Generator, p_not: float = 0.06, p_none: float = 0.06) -> str:
@@ -20,6 +20,7 @@ def _clip_end(day: dt.date | None) -> dt.date | None:
     return None if day is None or day > AS_OF else day
 
 
+REGIME_WORDS = {"smq": "SMQ", "rsp": "the RSP", "cp": "the CP list"}
 LEADERSHIP_NOTES = (
     "New chief executive appointed",
     "New chair appointed",
@@ -118,8 +119,9 @@ def plan_interventions(
             )
 
     partner_pool = partners.get(plan.trust_type) or partners["any"]
-    for n, ep in enumerate(plan.smq):
-        entry, exit_day = ep.start, ep.end
+    for n, spell in enumerate(plan.spells):
+        entry, exit_day = spell.start, spell.end
+        entered, left = REGIME_WORDS[spell.entry_regime], REGIME_WORDS[spell.exit_regime]
         if rng.random() < 0.95:
             start = add_days(entry, rng.uniform(0, 60))
             months = rng.uniform(4, 8) if rng.random() < 0.8 else rng.uniform(9, 18)
@@ -149,7 +151,7 @@ def plan_interventions(
                 _status(rng, 0.03, 0.12),
                 add_days(entry, rng.uniform(0, 90)),
                 amount=amount,
-                notes="Central funding on entry to SMQ",
+                notes=f"Central funding on entry to {entered}",
             )
         if exit_day is not None and rng.random() < 0.6:
             amount = float(round(rng.uniform(20_000, FUNDING_CAP_SMQ_EXIT), -3))
@@ -158,7 +160,7 @@ def plan_interventions(
                 _status(rng, 0.03, 0.12),
                 add_days(exit_day, rng.uniform(0, 60)),
                 amount=amount,
-                notes="Central funding on exit from SMQ, to sustain improvement",
+                notes=f"Central funding on exit from {left}, to sustain improvement",
             )
         if leadership_due and not leadership_in_cp and (n == 0 or rng.random() < 0.5):
             add(
@@ -276,7 +278,7 @@ def plan_costs(
     base = rng.uniform(2_000, 8_000)
     no_reporting_data = rng.random() < 0.07
     for ep in sorted(plan.episodes, key=lambda e: e.start):
-        label = "SMQ" if ep.regime == "smq" else "CP"
+        label = {"smq": "SMQ", "rsp": "RSP", "cp": "CP"}[ep.regime]
         for month in month_starts(ep.start, ep.end or AS_OF):
             amount = None if no_reporting_data else float(np.clip(base * rng.uniform(0.8, 1.2), 2_000, 8_000))
             add("reporting_burden", "trust", month, amount, f"Staff time on {label} reporting and assurance")
@@ -284,7 +286,7 @@ def plan_costs(
     for ep in plan.episodes:
         last = ep.end or AS_OF
         span = max((last - ep.start).days, 1)
-        if ep.regime == "smq":
+        if ep.regime in INTENSIVE_REGIMES:
             for _ in range(int(rng.integers(1, 3))):
                 add(
                     "consultancy",

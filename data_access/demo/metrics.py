@@ -479,8 +479,9 @@ _PERIOD_MONTHS = {"monthly": 1, "quarterly": 3, "annual": 12}
 def deterioration_curves(rng: np.random.Generator, plans: Sequence[TrustPlan]) -> np.ndarray:
     """How far each trust is from its usual self, per month: 0 normal, 1 at its worst.
 
-    Regime trusts decline over the 12-24 months before SMQ entry (CP trusts less); after entry
-    clear improvers recover past their old level and stay there, other SMQ trusts settle part
+    Regime trusts decline over the 12-24 months before entering intensive support (SMQ or the
+    RSP; CP trusts less); after entry clear improvers recover past their old level and stay
+    there, other SMQ trusts settle part
     way, and prolonged poor performers improve for a few months and then slip back. Negative
     values mean better than usual.
     """
@@ -503,7 +504,8 @@ def deterioration_curves(rng: np.random.Generator, plans: Sequence[TrustPlan]) -
             after = months > end
             cp_curve[after] = peak * np.exp(-(months[after] - end) / rng.uniform(8, 14))
             curve = np.maximum(curve, cp_curve)
-        for n, ep in enumerate(plan.smq):
+        spells = plan.spells
+        for n, ep in enumerate(spells):
             entry = month_position(ep.start)
             exit_at = month_position(ep.end) if ep.end else math.inf
             t = np.maximum(months - entry, 0.0)
@@ -517,7 +519,7 @@ def deterioration_curves(rng: np.random.Generator, plans: Sequence[TrustPlan]) -
                     + (1 - floor) * np.exp(-t / 5)
                     + rng.uniform(0.45, 0.65) * np.clip((t - 10) / 14, 0, 1)
                 )
-                if n == len(plan.smq) - 1 and math.isfinite(exit_at):
+                if n == len(spells) - 1 and math.isfinite(exit_at):
                     settle = np.exp(-np.maximum(months - exit_at, 0) / 30)
                     at_exit = np.interp(exit_at, months, post)
                     post = np.where(months > exit_at, at_exit * settle + 0.3 * (1 - settle), post)

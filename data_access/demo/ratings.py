@@ -22,9 +22,9 @@ def _routine_rating(rng: np.random.Generator, plan: TrustPlan, day: dt.date) -> 
         return "outstanding" if latent > 1.45 else "good" if latent > 0.0 else RI
     if any(e.start <= day <= (e.end or AS_OF) for e in plan.cp):
         return pick(rng, (RI, "good"), (0.85, 0.15))
-    smq_ends = [e.end for e in plan.smq]
+    support_ends = [s.end for s in plan.spells]
     starts = [e.start for e in plan.episodes]
-    if smq_ends and all(end is not None and day > end for end in smq_ends):
+    if support_ends and all(end is not None and day > end for end in support_ends):
         options, p = plan.after_ratings
         return pick(rng, options, p)
     if plan.group == "cp_only" and all(e.end is not None and day > e.end for e in plan.cp):
@@ -36,10 +36,11 @@ def _routine_rating(rng: np.random.Generator, plan: TrustPlan, day: dt.date) -> 
 
 
 def plan_routine_inspections(rng: np.random.Generator, plan: TrustPlan) -> None:
-    """Inspections every 2-3 years from 2014, kept clear of the anchored ones and of SMQ spells."""
+    """Inspections every 2-3 years from 2014, kept clear of the anchored ones and of spells of
+    intensive support (SMQ or the RSP)."""
     anchors = sorted(i.published for i in plan.inspections)
     blocked = [
-        (e.start - dt.timedelta(days=270), (e.end or AS_OF) + dt.timedelta(days=120)) for e in plan.smq
+        (s.start - dt.timedelta(days=270), (s.end or AS_OF) + dt.timedelta(days=120)) for s in plan.spells
     ]
     day = rand_date(rng, dt.date(2014, 3, 1), dt.date(2016, 6, 30))
     last_allowed = AS_OF - dt.timedelta(days=14)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from data_access.demo.common import RI
+from data_access.vocab import INTENSIVE_REGIMES, SPELL_GAP_DAYS
 
 TRUSTS_AT_SCALE_1 = 217
 
@@ -44,6 +45,16 @@ class Episode:
     notes: str
 
 
+@dataclass(frozen=True)
+class Spell:
+    """Intensive-support episodes (SMQ, RSP) of one trust joined as contract §2 joins them."""
+
+    start: dt.date
+    end: dt.date | None
+    entry_regime: str  # the regime it started in
+    exit_regime: str  # the regime it ended (or is still) in
+
+
 @dataclass
 class Inspection:
     published: dt.date
@@ -66,20 +77,35 @@ class TrustPlan:
     size: float  # relative size: drives counts and denominators
     group: str = "never"
     variant: str = ""
+    story_number: int = 0  # k-th trust given its story, for deterministic variations
     first_wave: bool = False
     override: str | None = None
     episodes: list[Episode] = field(default_factory=list)
     inspections: list[Inspection] = field(default_factory=list)
-    # Overall ratings allowed after the final SMQ exit (or after CP for cp_only), and weights.
+    # Overall ratings allowed after the final exit from intensive support (or after CP for cp_only), and weights.
     after_ratings: tuple[tuple[str, ...], tuple[float, ...]] = ((RI, "good"), (0.5, 0.5))
-
-    @property
-    def smq(self) -> list[Episode]:
-        return [e for e in self.episodes if e.regime == "smq"]
 
     @property
     def cp(self) -> list[Episode]:
         return [e for e in self.episodes if e.regime == "cp"]
+
+    @property
+    def intensive(self) -> list[Episode]:
+        """SMQ and RSP episodes, in date order."""
+        return sorted((e for e in self.episodes if e.regime in INTENSIVE_REGIMES), key=lambda e: e.start)
+
+    @property
+    def spells(self) -> list[Spell]:
+        """Intensive-support spells: an episode starting within 31 days of the last one's end continues it."""
+        out: list[Spell] = []
+        for e in self.intensive:
+            last = out[-1] if out else None
+            if last is not None and (last.end is None or e.start <= last.end + dt.timedelta(SPELL_GAP_DAYS)):
+                end = None if last.end is None or e.end is None else max(last.end, e.end)
+                out[-1] = Spell(last.start, end, last.entry_regime, e.regime)
+            else:
+                out.append(Spell(e.start, e.end, e.regime, e.regime))
+        return out
 
 
 def trust_code(i: int) -> str:
