@@ -387,7 +387,9 @@ def test_segments_follow_each_trusts_history(full):
     ever = set(full["regime_episodes"]["trust_code"])
     cp = set(_episodes(full, "cp")["trust_code"])
     never = segments[~segments["trust_code"].isin(ever)]
-    assert never["value"].isin([1.0, 2.0]).mean() > 0.85
+    assert never["value"].isin([1.0, 2.0]).mean() > 0.75
+    # Some of them are in segment 3 too, so a 3 does not point at the CP list.
+    assert (never["value"] == 3.0).any()
     on_the_list = segments[segments["trust_code"].isin(cp)]
     assert on_the_list["value"].isin([3.0, 4.0]).mean() > 0.7
     # Segments move little from one quarter to the next.

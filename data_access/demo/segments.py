@@ -7,7 +7,8 @@ stores them (contract §6): at the first day of the quarter's last month, the fi
 
 A trust's segment follows its history: 5 exactly while it is in the RSP on the period's date;
 mostly 3 or 4 for a trust that left intensive support in the three years before, that is about
-to enter it, or that has been on the CP list; 1 or 2 for the others, by their latent quality.
+to enter it, or that has been on the CP list; mostly 1 or 2 for the others, by their latent
+quality (the weakest of them 3).
 Segments move little from one quarter to the next.
 """
 
@@ -69,7 +70,10 @@ def segment_values(rng: np.random.Generator, plans: Sequence[TrustPlan]) -> pd.D
     periods = quarters()
     rows: list[dict[str, object]] = []
     for plan in plans:
-        high = bool(plan.quality + rng.normal(0, 0.5) > 0.6)
+        # Most trusts outside the regimes are in segments 1 and 2; the weakest few are in 3, so a
+        # 3 or 4 on its own does not single out the trusts that were on the confidential CP list.
+        latent = plan.quality + rng.normal(0, 0.5)
+        usual = 1 if latent > 0.6 else 2 if latent > -0.8 else 3
         watched_level = int(rng.choice((3, 4), p=(0.55, 0.45)))
         drift = rng.random(len(periods))
         for j, day in enumerate(periods):
@@ -80,9 +84,9 @@ def segment_values(rng: np.random.Generator, plans: Sequence[TrustPlan]) -> pd.D
                 if drift[j] < 0.12:  # a quarter a notch better or worse
                     segment = 2 if segment == 3 else 3
             else:
-                segment = 1 if high else 2
-                if drift[j] < 0.1:
-                    segment = 3 - segment
+                segment = usual
+                if drift[j] < 0.1:  # a quarter a notch better or worse
+                    segment = 2 if segment != 2 else 1 + 2 * int(latent < 0)
             rows.append(
                 {
                     "trust_code": plan.code,
