@@ -16,14 +16,16 @@ import pandas as pd
 import pytest
 
 from data_access import demo
+from data_access.demo.trusts import trust_code
+from data_access.groups import derive_groups, intensive_spells
 
-AS_OF = date(2024, 3, 31)
+AS_OF = date(2026, 3, 31)
 SMALL = 0.25
 
 # The vocabularies of the contract (§2), written out here on purpose.
 TRUST_TYPES = {"acute", "acute_and_community", "mental_health", "community", "ambulance", "specialist"}
 SETTINGS = {"urban", "semi_urban", "rural"}
-REGIMES = {"smq", "cp"}
+REGIMES = {"smq", "rsp", "cp"}
 DOMAINS = {"overall", "safe", "effective", "caring", "responsive", "well_led"}
 RATINGS = {"outstanding", "good", "requires_improvement", "inadequate"}
 UNITS = {"percent", "rate", "count", "score", "gbp", "days", "minutes", "ratio"}
@@ -101,7 +103,17 @@ DATE_COLUMNS = {
 
 @pytest.fixture(scope="module")
 def full() -> dict[str, pd.DataFrame]:
-    return demo.generate(seed=42, scale=1.0)
+    return full_or_new(42, 1.0)
+
+
+_GENERATED: dict[tuple[int, float], dict[str, pd.DataFrame]] = {}
+
+
+def full_or_new(seed: int, scale: float) -> dict[str, pd.DataFrame]:
+    """The frames for a seed and scale, generated once per test run."""
+    if (seed, scale) not in _GENERATED:
+        _GENERATED[(seed, scale)] = demo.generate(seed=seed, scale=scale)
+    return _GENERATED[(seed, scale)]
 
 
 @pytest.fixture(scope="module")
@@ -117,6 +129,24 @@ def _dates(series: pd.Series) -> pd.Series:
 # Reference implementation of the evaluation-group rules (§3), independent of the project's.
 
 
+def _reference_spells(episodes: pd.DataFrame) -> list[tuple[date, date | None]]:
+    """SMQ and RSP episodes joined where one starts within 31 days after the last one's end (§2)."""
+    rows = sorted(
+        (date.fromisoformat(s), date.fromisoformat(e) if isinstance(e, str) else None)
+        for s, e in episodes.loc[
+            episodes["regime"].isin(["smq", "rsp"]), ["start_date", "end_date"]
+        ].itertuples(index=False)
+    )
+    spells: list[tuple[date, date | None]] = []
+    for start, end in rows:
+        if spells and (spells[-1][1] is None or (start - spells[-1][1]).days <= 31):
+            last_start, last_end = spells[-1]
+            spells[-1] = (last_start, None if last_end is None or end is None else max(last_end, end))
+        else:
+            spells.append((start, end))
+    return spells
+
+
 def _reference_groups(frames: dict[str, pd.DataFrame], as_of: date = AS_OF) -> dict[str, str]:
     rank = {"inadequate": 1, "requires_improvement": 2, "good": 3, "outstanding": 4}
     episodes = frames["regime_episodes"]
@@ -124,10 +154,7 @@ def _reference_groups(frames: dict[str, pd.DataFrame], as_of: date = AS_OF) -> d
     out = {}
     for trust in frames["trusts"].itertuples():
         mine = episodes[episodes["trust_code"] == trust.trust_code]
-        smq = [
-            (date.fromisoformat(s), date.fromisoformat(e) if isinstance(e, str) else None)
-            for s, e in mine.loc[mine["regime"] == "smq", ["start_date", "end_date"]].itertuples(index=False)
-        ]
+        smq = _reference_spells(mine)
         cp_starts = sorted(date.fromisoformat(s) for s in mine.loc[mine["regime"] == "cp", "start_date"])
         history = sorted(
             (date.fromisoformat(p), rank[r])
@@ -183,7 +210,7 @@ def test_dataset_row_says_synthetic_and_as_of(small):
     assert len(dataset) == 1
     row = dataset.iloc[0]
     assert row["synthetic"] == "true"
-    assert row["as_of"] == "2024-03-31"
+    assert row["as_of"] == "2026-03-31"
     assert "seed 7" in row["notes"] and "scale 0.25" in row["notes"]
     assert row["licence"] and row["name"]
 
@@ -223,6 +250,155 @@ def test_about_62_trusts_in_a_regime_by_october_2019(full):
 
 def test_scale_multiplies_the_number_of_trusts():
     assert len(demo.generate(seed=1, scale=0.5)["trusts"]) == pytest.approx(108, abs=2)
+
+
+def test_scale_two_doubles_the_trusts_and_the_regime_trusts():
+    one, two = demo.generate(seed=5, scale=1.0), demo.generate(seed=5, scale=2.0)
+    assert len(two["trusts"]) == 2 * len(one["trusts"])
+    in_regime = [frames["regime_episodes"]["trust_code"].nunique() for frames in (one, two)]
+    assert in_regime[1] == 2 * in_regime[0]
+
+
+# --------------------------------------------------------------------------------------------
+# Eras of the regimes (docs/regimes.md): SMQ 2013-2021, the RSP from July 2021, CP confidential
+
+HANDOVER = pd.Timestamp("2021-07-01")
+
+
+def _episodes(frames: dict[str, pd.DataFrame], regime: str) -> pd.DataFrame:
+    episodes = frames["regime_episodes"]
+    mine = episodes[episodes["regime"] == regime]
+    return mine.assign(start=_dates(mine["start_date"]), end=_dates(mine["end_date"]))
+
+
+def _in_regime_on(frames: dict[str, pd.DataFrame], regime: str, day: str) -> set[str]:
+    """Trusts with an episode of `regime` that covers `day` (an open episode runs to as_of)."""
+    mine, when = _episodes(frames, regime), pd.Timestamp(day)
+    covering = (mine["start"] <= when) & (mine["end"].isna() | (mine["end"] >= when))
+    return set(mine.loc[covering, "trust_code"])
+
+
+@pytest.mark.parametrize(("seed", "scale"), [(0, 1.0), (8, 0.3), (9, 2.0)])
+def test_smq_episodes_start_only_between_july_2013_and_july_2021(seed, scale):
+    smq = _episodes(demo.generate(seed=seed, scale=scale), "smq")
+    assert len(smq) > 0
+    assert (smq["start"] >= pd.Timestamp("2013-07-01")).all()
+    assert (smq["start"] <= pd.Timestamp("2021-07-31")).all()
+    # None entered after mid-2021, and none is still open: SMQ ended in July 2021.
+    assert (smq["start"] < HANDOVER).all()
+    assert smq["end"].notna().all() and (smq["end"] <= pd.Timestamp("2021-07-31")).all()
+
+
+@pytest.mark.parametrize(("seed", "scale"), [(0, 1.0), (8, 0.3), (9, 2.0)])
+def test_trusts_in_smq_on_1_july_2021_continue_in_the_rsp_in_one_spell(seed, scale):
+    frames = demo.generate(seed=seed, scale=scale)
+    smq, rsp = _episodes(frames, "smq"), _episodes(frames, "rsp")
+    open_then = smq[(smq["start"] <= HANDOVER) & (smq["end"].isna() | (smq["end"] >= HANDOVER))]
+    assert len(open_then) >= 2
+    spells = intensive_spells(frames["regime_episodes"], AS_OF)
+    for row in open_then.itertuples():
+        after = rsp[(rsp["trust_code"] == row.trust_code) & (rsp["start"] > row.end)]
+        assert ((after["start"] - row.end).dt.days <= 31).any(), row.trust_code
+        follow = after.sort_values("start").iloc[0]
+        mine = spells[spells["trust_code"] == row.trust_code]
+        spell = mine[mine["start_date"] <= row.start][-1:]
+        assert len(spell) == 1 and spell["start_date"].iloc[0] == row.start, row.trust_code
+        assert spell["regimes"].iloc[0] == "smq+rsp", row.trust_code
+        # The spell runs on to the RSP episode's end: no exit at the hand-over.
+        if pd.isna(follow["end"]):
+            assert pd.isna(spell["end_date"].iloc[0])
+        else:
+            assert spell["end_date"].iloc[0] >= follow["end"]
+    # No RSP before the programme began; every RSP episode that does not continue SMQ starts later.
+    assert (rsp["start"] >= pd.Timestamp("2021-07-01")).all()
+    continuing = set(open_then["trust_code"])
+    new = rsp[~rsp["trust_code"].isin(continuing) | (rsp["start"] > pd.Timestamp("2021-07-31"))]
+    assert (new["start"] > pd.Timestamp("2021-07-31")).all() and len(new) > 0
+
+
+def test_seven_trusts_move_from_smq_into_the_rsp_at_scale_one(full):
+    # The seven trusts then in SMQ moved in July 2021 (data/public/README.md).
+    assert len(_in_regime_on(full, "smq", "2021-07-01")) == 7
+    assert _in_regime_on(full, "smq", "2021-07-01") == _in_regime_on(full, "rsp", "2021-07-31")
+
+
+@pytest.mark.parametrize("seed", [0, 42, 3])
+def test_about_20_trusts_in_the_rsp_in_december_2024_and_some_leave_it(seed):
+    # NHS England counted 20 providers in the RSP on 5 December 2024 (docs/regimes.md).
+    frames = demo.generate(seed=seed, scale=1.0)
+    assert 16 <= len(_in_regime_on(frames, "rsp", "2024-12-05")) <= 24
+    rsp = _episodes(frames, "rsp")
+    exits = rsp.dropna(subset=["end"])
+    assert len(exits) >= 5 and (exits["end"] > pd.Timestamp("2021-08-01")).all()
+    # New entries after the hand-over, year after year.
+    assert rsp.loc[rsp["start"] > pd.Timestamp("2021-07-31"), "start"].dt.year.nunique() >= 3
+    # About 15 at a time in segment 5 of the 2025/26 framework.
+    assert 11 <= len(_in_regime_on(frames, "rsp", AS_OF.isoformat())) <= 20
+
+
+def test_the_cp_list_carries_on_confidential(full):
+    cp = _episodes(full, "cp")
+    assert cp["trust_code"].nunique() >= 15
+    assert cp["start"].min() >= pd.Timestamp("2014-01-01")
+    assert cp["notes"].str.contains("confidential").all()
+    # Some CP trusts later entered the RSP, which is what makes them cp_to_smq.
+    rsp = _episodes(full, "rsp")
+    first_cp = cp.groupby("trust_code")["start"].min()
+    first_rsp = rsp.groupby("trust_code")["start"].min()
+    both = first_cp.index.intersection(first_rsp.index)
+    assert (first_cp[both] < first_rsp[both]).sum() >= 2
+
+
+def test_the_project_groups_by_spell_give_all_six_at_scale_one(full):
+    groups = derive_groups(full["trusts"], full["regime_episodes"], full["cqc_ratings"], AS_OF)
+    assert set(groups) == GROUPS
+    assert groups.to_dict() == _reference_groups(full)
+
+
+# --------------------------------------------------------------------------------------------
+# NOF segments (contract §6: nof_segment, quarterly, at the first day of the quarter's last month)
+
+QUARTERS = ["2025-06-01", "2025-09-01", "2025-12-01", "2026-03-01"]
+
+
+def test_nof_segment_is_defined_as_the_converter_writes_it(full):
+    row = full["metrics"].set_index("metric_id").loc["nof_segment"]
+    assert (row["unit"], row["higher_is_better"], row["frequency"]) == ("score", "false", "quarterly")
+    assert pd.isna(row["applies_to"])
+
+
+@pytest.mark.parametrize(("seed", "scale"), [(42, 1.0), (8, 0.3)])
+def test_every_trust_has_a_segment_each_quarter_from_mid_2025_and_5_exactly_in_the_rsp(seed, scale):
+    frames = full_or_new(seed, scale)
+    segments = frames["metric_values"].query("metric_id == 'nof_segment'")
+    assert sorted(segments["period_start"].unique()) == QUARTERS
+    assert len(segments) == len(frames["trusts"]) * len(QUARTERS)
+    assert not segments.duplicated(["trust_code", "period_start"]).any()
+    assert segments["value"].isin([1.0, 2.0, 3.0, 4.0, 5.0]).all()
+    for quarter in QUARTERS:
+        in_rsp = _in_regime_on(frames, "rsp", quarter)
+        these = segments[segments["period_start"] == quarter].set_index("trust_code")["value"]
+        assert set(these.index[these == 5]) == in_rsp, quarter
+        assert len(in_rsp) >= 2
+
+
+def test_segments_follow_each_trusts_history(full):
+    segments = full["metric_values"].query("metric_id == 'nof_segment' and value < 5")
+    ever = set(full["regime_episodes"]["trust_code"])
+    cp = set(_episodes(full, "cp")["trust_code"])
+    never = segments[~segments["trust_code"].isin(ever)]
+    assert never["value"].isin([1.0, 2.0]).mean() > 0.75
+    # Some of them are in segment 3 too, so a 3 does not point at the CP list.
+    assert (never["value"] == 3.0).any()
+    on_the_list = segments[segments["trust_code"].isin(cp)]
+    assert on_the_list["value"].isin([3.0, 4.0]).mean() > 0.7
+    # Segments move little from one quarter to the next.
+    by_trust = (
+        full["metric_values"]
+        .query("metric_id == 'nof_segment'")
+        .pivot(index="trust_code", columns="period_start", values="value")
+    )
+    assert (by_trust.diff(axis=1).abs().iloc[:, 1:] <= 1).mean(axis=None) > 0.95
 
 
 # --------------------------------------------------------------------------------------------
@@ -316,11 +492,11 @@ def test_write_csvs_round_trips(tmp_path: Path, small):
 def test_group_mix_matches_the_targets_at_scale_one(full):
     counts = pd.Series(_reference_groups(full)).value_counts()
     targets = {
-        "prolonged_poor_performer": 12,
-        "clear_improver": 18,
+        "prolonged_poor_performer": 27,
+        "clear_improver": 20,
         "cp_to_smq": 8,
         "cp_only": 14,
-        "other_smq": 10,
+        "other_smq": 14,
     }
     for group, target in targets.items():
         assert abs(counts.get(group, 0) - target) <= 3, (group, counts.to_dict())
@@ -374,8 +550,8 @@ def _in_any(day: pd.Timestamp, spans: pd.DataFrame) -> bool:
     return bool(((spans["start"] <= day) & (day <= spans["end"])).any())
 
 
-def _spans(frames: dict[str, pd.DataFrame], regime: str) -> pd.DataFrame:
-    episodes = frames["regime_episodes"].query("regime == @regime")
+def _spans(frames: dict[str, pd.DataFrame], *regimes: str) -> pd.DataFrame:
+    episodes = frames["regime_episodes"][frames["regime_episodes"]["regime"].isin(regimes)]
     return episodes.assign(
         start=_dates(episodes["start_date"]), end=_dates(episodes["end_date"]).fillna(pd.Timestamp(AS_OF))
     )
@@ -390,7 +566,7 @@ def _inside(frame: pd.DataFrame, column: str, spans: pd.DataFrame) -> pd.Series:
 
 
 def test_cp_trusts_have_interventions_and_costs_dated_inside_cp_episodes(full):
-    cp, smq = _spans(full, "cp"), _spans(full, "smq")
+    cp, smq = _spans(full, "cp"), _spans(full, "smq", "rsp")
     interventions, costs = full["interventions"], full["costs"]
     in_cp = _inside(interventions, "start_date", cp)
     assert in_cp.sum() >= 10
@@ -403,7 +579,7 @@ def test_cp_trusts_have_interventions_and_costs_dated_inside_cp_episodes(full):
 
 def test_nearly_every_smq_trust_gets_an_improvement_director_and_most_a_leadership_change(full):
     interventions = full["interventions"]
-    smq_trusts = set(full["regime_episodes"].query("regime == 'smq'")["trust_code"])
+    smq_trusts = set(full["regime_episodes"].query("regime in ('smq', 'rsp')")["trust_code"])
     regime_trusts = set(full["regime_episodes"]["trust_code"])
     with_id = set(interventions.query("intervention == 'improvement_director'")["trust_code"])
     assert len(with_id & smq_trusts) / len(smq_trusts) > 0.85
@@ -425,14 +601,15 @@ def test_central_funding_stays_within_the_caps(full):
     no_data = funding["status"] == "no_data"
     assert amounts[no_data].isna().all()
     assert 0.05 < no_data.mean() < 0.25
-    cp, smq = _spans(full, "cp"), _spans(full, "smq")
+    # SMQ and RSP entries alike bring up to £500,000; anything else is an exit payment.
+    cp, smq = _spans(full, "cp"), _spans(full, "smq", "rsp")
     for row in funding.dropna(subset=["amount_gbp"]).itertuples():
         day = pd.Timestamp(row.start_date)
         mine_cp, mine_smq = cp[cp["trust_code"] == row.trust_code], smq[smq["trust_code"] == row.trust_code]
         if _in_any(day, mine_cp):
             assert row.amount_gbp <= 200_000, row
         elif not _in_any(day, mine_smq) or (day - mine_smq["start"]).dt.days.between(0, 92).sum() == 0:
-            assert row.amount_gbp <= 100_000, row  # paid on (or just after) an SMQ exit
+            assert row.amount_gbp <= 100_000, row  # paid on (or just after) an exit
 
 
 def test_costs_are_plausible(full):
@@ -461,8 +638,11 @@ def test_metric_definitions(full):
     assert metrics["unit"].isin(UNITS).all()
     assert metrics["higher_is_better"].isin(["true", "false"]).all()
     assert metrics["frequency"].isin(FREQUENCIES).all()
-    assert metrics["domain"].isin(METRIC_DOMAINS).all()
-    assert set(metrics["domain"]) == METRIC_DOMAINS
+    # The NOF segment sums up every domain, so it has none (as the nof converter writes it).
+    framework = metrics["metric_id"] == "nof_segment"
+    assert metrics.loc[~framework, "domain"].isin(METRIC_DOMAINS).all()
+    assert metrics.loc[framework, "domain"].isna().all()
+    assert set(metrics["domain"].dropna()) == METRIC_DOMAINS
     for applies in metrics["applies_to"].dropna():
         assert set(applies.split(";")) <= TRUST_TYPES
     assert metrics["source"].str.startswith("Synthetic").all()
@@ -521,19 +701,23 @@ def test_values_only_for_the_trust_types_a_metric_applies_to(full):
             assert types[codes].isin(allowed.split(";")).all(), metric_id
 
 
-def test_periods_span_2011_to_2024_on_period_starts_with_about_2pct_missing(full):
+def test_periods_span_2011_to_2026_on_period_starts_with_about_2pct_missing(full):
     values = full["metric_values"]
     frequency = full["metrics"].set_index("metric_id")["frequency"]
     assert values["period_start"].min() == "2011-04-01"
-    assert values["period_start"].max() == "2024-03-01"
+    assert values["period_start"].max() == "2026-03-01"
     starts = _dates(values["period_start"])
     assert (starts.dt.day == 1).all()
     freq = values["metric_id"].map(frequency)
-    assert starts[freq == "quarterly"].dt.month.isin([1, 4, 7, 10]).all()
+    # Quarters start in April, July, October and January; NOF segments sit at the quarter's last
+    # month, as the nof converter stores them (§6).
+    framework = values["metric_id"] == "nof_segment"
+    assert starts[(freq == "quarterly") & ~framework].dt.month.isin([1, 4, 7, 10]).all()
+    assert starts[framework].dt.month.isin([3, 6, 9, 12]).all()
     assert (starts[freq == "annual"].dt.month == 4).all()
     ae = values[values["metric_id"] == "ae_4hr_pct"]
     trusts = full["trusts"]
-    expected = trusts["trust_type"].isin(["acute", "acute_and_community"]).sum() * 156
+    expected = trusts["trust_type"].isin(["acute", "acute_and_community"]).sum() * 180
     assert 0.01 < 1 - len(ae) / expected < 0.03
 
 
@@ -595,6 +779,6 @@ def test_regime_trusts_are_worse_than_never_trusts_on_average(full):
 
 
 def test_trust_codes_extend_past_999():
-    codes = [demo._trust_code(i) for i in (1, 999, 1000, 1099, 3599, 3600)]
+    codes = [trust_code(i) for i in (1, 999, 1000, 1099, 3599, 3600)]
     assert codes == ["Z001", "Z999", "ZA00", "ZA99", "ZZ99", "ZAA0"]
     assert all(re.fullmatch(r"Z[0-9A-Z]{3}", c) for c in codes)

@@ -105,8 +105,8 @@ def test_a_global_filter_changes_the_rows_and_the_url(page, app_server):
 
 def test_public_sees_no_cp_and_an_analyst_does(page, app_server):
     goto(page, app_server, "/timelines")
-    assert episode_regimes(page) == {"smq"}
-    assert [t["meta"]["regime"] for t in chart_data(page, COUNTS)] == ["smq"]
+    assert episode_regimes(page) == {"smq", "rsp"}
+    assert [t["meta"]["regime"] for t in chart_data(page, COUNTS)] == ["smq", "rsp"]
     assert not any(
         "Challenged" in (t["name"] or "") for t in chart_data(page, GANTT) + chart_data(page, COUNTS)
     )
@@ -117,8 +117,8 @@ def test_public_sees_no_cp_and_an_analyst_does(page, app_server):
 
     login(page, app_server, "analyst")
     goto(page, app_server, "/timelines")
-    assert episode_regimes(page) == {"smq", "cp"}
-    assert [t["meta"]["regime"] for t in chart_data(page, COUNTS)] == ["smq", "cp"]
+    assert episode_regimes(page) == {"smq", "rsp", "cp"}
+    assert [t["meta"]["regime"] for t in chart_data(page, COUNTS)] == ["smq", "rsp", "cp"]
     assert page.locator("#timelines-kpi-cp_to_smq").is_visible()
     assert len(trust_rows(page)) > 0
 
