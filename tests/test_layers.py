@@ -16,7 +16,6 @@ ROOT = Path(__file__).resolve().parents[1]
 LAYERS: tuple[tuple[str, int], ...] = (
     ("data_access", 0),
     ("dashboard", 1),
-    ("smq_monitor.demo", 1),
     ("layouts", 2),
     ("callbacks", 3),
     ("smq_monitor.web", 4),

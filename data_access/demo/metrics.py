@@ -505,9 +505,9 @@ def deterioration_curves(rng: np.random.Generator, plans: Sequence[TrustPlan]) -
             cp_curve[after] = peak * np.exp(-(months[after] - end) / rng.uniform(8, 14))
             curve = np.maximum(curve, cp_curve)
         spells = plan.spells
-        for n, ep in enumerate(spells):
-            entry = month_position(ep.start)
-            exit_at = month_position(ep.end) if ep.end else math.inf
+        for n, spell in enumerate(spells):
+            entry = month_position(spell.start)
+            exit_at = month_position(spell.end) if spell.end else math.inf
             t = np.maximum(months - entry, 0.0)
             if plan.group == "clear_improver":
                 beyond = rng.uniform(0.2, 0.5)
