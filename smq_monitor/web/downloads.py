@@ -12,7 +12,8 @@ from datetime import date
 import pandas as pd
 from flask import Blueprint, Response, abort, request, stream_with_context
 
-from dashboard import deck, tables
+from dashboard import cusum, deck, effects, icons, tables
+from dashboard.alignment import EVENT_COLUMNS
 from data_access import queries
 from data_access.errors import DatabaseUnavailable
 from data_access.filters import Filters
@@ -75,6 +76,94 @@ def costs_table(viewer: Viewer, filters: Filters) -> pd.DataFrame:
     )
 
 
+def _metric_ids(filters: Filters, trusts: pd.DataFrame) -> tuple[str, ...]:
+    """The metrics named in the URL, else every metric that applies to one of the trusts' types."""
+    if filters.metrics:
+        return filters.metrics
+    types = tuple(sorted(set(trusts["trust_type"].dropna())))
+    return tuple(queries.metrics(types)["metric_id"]) if types else ()
+
+
+def cusum_parameters(filters: Filters) -> tuple[float, float]:
+    """``cusum_k`` and ``cusum_h`` (sigmas) from the URL; a value that is not one is the default."""
+    return (
+        cusum.parameter(filters.extra("cusum_k"), cusum.CUSUM_K, positive=False),
+        cusum.parameter(filters.extra("cusum_h"), cusum.CUSUM_H, positive=True),
+    )
+
+
+def icons_table(viewer: Viewer, filters: Filters) -> pd.DataFrame:
+    trusts = queries.trusts(viewer, filters)
+    metric_ids = _metric_ids(filters, trusts)
+    values = queries.metric_values(viewer, filters, metric_ids) if metric_ids else None
+    if values is None or trusts.empty:
+        values = pd.DataFrame(
+            {
+                "trust_code": [],
+                "metric_id": [],
+                "period_start": pd.Series([], dtype="datetime64[ns]"),
+                "value": [],
+            }
+        )
+    k, h = cusum_parameters(filters)
+    return icons.icons_view(
+        values,
+        queries.metrics(),
+        trusts,
+        align=filters.align,
+        spc_break=filters.extra("spc_break"),
+        cusum_k=k,
+        cusum_h=h,
+    )
+
+
+def effects_table(viewer: Viewer, filters: Filters) -> pd.DataFrame:
+    """One row per evaluation group of the treated trusts, then `all`, for each metric asked for
+    (every metric that applies to the treated trusts' types when none is)."""
+    filtered = queries.trusts(viewer, filters)
+    everyone = queries.trusts(viewer, Filters())
+    column = EVENT_COLUMNS[effects.estimate_align(filters.align)]
+    treated = filtered[filtered[column].notna()]
+    types = tuple(sorted(set(treated["trust_type"].dropna())))
+    metric_ids = filters.metrics or (tuple(queries.metrics(types)["metric_id"]) if types else ())
+    frames = []
+    for metric_id in metric_ids or ("",):
+        scope = Filters(types=types, date_from=filters.date_from, date_to=filters.date_to)
+        values = (
+            queries.metric_values(viewer, scope, (metric_id,))
+            if metric_id and types
+            else pd.DataFrame(
+                {"trust_code": [], "period_start": pd.Series([], dtype="datetime64[ns]"), "value": []}
+            )
+        )
+        panel = effects.panel_of(values, filtered, everyone, filters.align)
+        frames.append(effects.effects_table(panel, metric_id))
+    return pd.concat(frames, ignore_index=True)
+
+
+def cusum_table(viewer: Viewer, filters: Filters) -> pd.DataFrame:
+    """The CUSUM of one trust's metric: without `trust` (one code) and `metric`, a 400 saying so."""
+    if filters.trust is None or filters.metric is None:
+        missing = [
+            name for name, given in (("trust", filters.trust), ("metric", filters.metric)) if not given
+        ]
+        reason = (
+            f"The cusum view is one trust's metric: give {' and '.join(missing)} "
+            "(one known trust code and metric id, e.g. ?trust=RAA&metric=ae_4hr).\n"
+        )
+        abort(Response(reason, status=400, mimetype="text/plain"))
+    trusts = queries.trusts(viewer, filters)
+    values = queries.metric_values(viewer, filters, (filters.metric,))
+    values = values[values["trust_code"] == filters.trust]
+    event = None
+    column = EVENT_COLUMNS.get(filters.align)
+    if column is not None and not trusts.empty:
+        mine = trusts.loc[trusts["trust_code"] == filters.trust, column]
+        event = mine.iloc[0] if len(mine) and not pd.isna(mine.iloc[0]) else None
+    k, h = cusum_parameters(filters)
+    return cusum.cusum(values["period_start"], values["value"], event=event, cusum_k=k, cusum_h=h).table
+
+
 VIEWS: dict[str, Callable[[Viewer, Filters], pd.DataFrame | Iterator[pd.DataFrame]]] = {
     "trusts": trusts_table,
     "episodes": episodes_table,
@@ -82,6 +171,9 @@ VIEWS: dict[str, Callable[[Viewer, Filters], pd.DataFrame | Iterator[pd.DataFram
     "trajectories": trajectories_table,
     "uptake": uptake_table,
     "costs": costs_table,
+    "icons": icons_table,
+    "effects": effects_table,
+    "cusum": cusum_table,
 }
 
 
