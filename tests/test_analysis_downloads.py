@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import math
 from pathlib import Path
 
@@ -249,3 +250,52 @@ def test_icons_follow_the_filter_bar(analysis_client):
     table = rows(download(analysis_client, "icons", "?type=mental_health"))
     assert {(r["trust_code"], r["metric_id"]) for r in table} == {("M01", "ae")}
     assert rows(download(analysis_client, "icons", "?trust=C02&metric=beds"))[0]["trust_code"] == "C02"
+
+
+# --- the pages, through their content callbacks ----------------------------------------------
+def content(client, output_prefix: str, search: str) -> dict:
+    """The answer of the content callback whose outputs start with `output_prefix`."""
+
+    from tests.test_no_cp_leak import build_body
+
+    for dep in client.get("/_dash-dependencies").get_json():
+        if dep["output"].startswith(".." + output_prefix) and dep["inputs"][0]["id"] == "url":
+            body = build_body(dep, search, "/", None)
+            response = client.post(
+                "/_dash-update-component", data=json.dumps(body), content_type="application/json"
+            )
+            assert response.status_code == 200, response.get_data(as_text=True)
+            return response.get_json()["response"]
+    raise AssertionError(f"no content callback for {output_prefix}")
+
+
+def test_the_pages_open_and_are_in_the_navigation(analysis_client):
+    for path in ("/impact", "/monitoring"):
+        response = analysis_client.get(path)
+        assert response.status_code == 200
+    shell = analysis_client.get("/_dash-layout").get_data(as_text=True)
+    assert shell.index('"nav-costs"') < shell.index('"nav-impact"') < shell.index('"nav-monitoring"')
+
+
+def test_impact_page_states_the_estimate_with_its_numbers(analysis_client):
+    answer = content(analysis_client, "impact-chart", "?metric=ae")
+    text = json.dumps(answer)
+    assert "higher (better) after entry into intensive support" in text
+    assert "From 4 treated trusts against 6 comparator trusts" in text
+    figure = answer["impact-chart"]["figure"]
+    kinds = {t.get("meta", {}).get("kind") for t in figure["data"]}
+    assert {"band", "points", "fitted_pre", "fitted_post"} <= kinds
+    assert not [m for m in CP_MARKERS if m in text]
+    # One group below the minimum says so instead of estimating.
+    few = json.dumps(content(analysis_client, "impact-chart", "?metric=ae&trust=T01&trust=T02"))
+    assert "No estimate" in few and "only 2 treated trusts" in few
+
+
+def test_monitoring_matrix_links_each_cell_to_its_cusum(analysis_client):
+    answer = content(analysis_client, "monitoring-matrix", "")
+    text = json.dumps(answer)
+    assert "/monitoring?trust=C01&metric=los" in text
+    assert "Assurance: the process will consistently pass the target" in text  # C01's beds
+    chosen = json.dumps(content(analysis_client, "monitoring-matrix", "?trust=C01&metric=los"))
+    assert "Mar 2015: upper sum passed h" in chosen and "(concern)" in chosen
+    assert "/monitoring?trust=C02&metric=beds" in chosen  # the other trusts stay in the matrix

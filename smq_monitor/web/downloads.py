@@ -12,12 +12,13 @@ from datetime import date
 import pandas as pd
 from flask import Blueprint, Response, abort, request, stream_with_context
 
-from dashboard import cusum, deck, effects, icons, tables
+from dashboard import deck, effects, tables
 from dashboard.alignment import EVENT_COLUMNS
 from data_access import queries
 from data_access.errors import DatabaseUnavailable
 from data_access.filters import Filters
 from data_access.viewer import Viewer
+from layouts import impact, monitoring
 from smq_monitor.web import report_jobs
 from smq_monitor.web.auth import current_viewer
 
@@ -76,68 +77,21 @@ def costs_table(viewer: Viewer, filters: Filters) -> pd.DataFrame:
     )
 
 
-def _metric_ids(filters: Filters, trusts: pd.DataFrame) -> tuple[str, ...]:
-    """The metrics named in the URL, else every metric that applies to one of the trusts' types."""
-    if filters.metrics:
-        return filters.metrics
-    types = tuple(sorted(set(trusts["trust_type"].dropna())))
-    return tuple(queries.metrics(types)["metric_id"]) if types else ()
-
-
-def cusum_parameters(filters: Filters) -> tuple[float, float]:
-    """``cusum_k`` and ``cusum_h`` (sigmas) from the URL; a value that is not one is the default."""
-    return (
-        cusum.parameter(filters.extra("cusum_k"), cusum.CUSUM_K, positive=False),
-        cusum.parameter(filters.extra("cusum_h"), cusum.CUSUM_H, positive=True),
-    )
-
-
 def icons_table(viewer: Viewer, filters: Filters) -> pd.DataFrame:
-    trusts = queries.trusts(viewer, filters)
-    metric_ids = _metric_ids(filters, trusts)
-    values = queries.metric_values(viewer, filters, metric_ids) if metric_ids else None
-    if values is None or trusts.empty:
-        values = pd.DataFrame(
-            {
-                "trust_code": [],
-                "metric_id": [],
-                "period_start": pd.Series([], dtype="datetime64[ns]"),
-                "value": [],
-            }
-        )
-    k, h = cusum_parameters(filters)
-    return icons.icons_view(
-        values,
-        queries.metrics(),
-        trusts,
-        align=filters.align,
-        spc_break=filters.extra("spc_break"),
-        cusum_k=k,
-        cusum_h=h,
-    )
+    return monitoring.icons_for(viewer, filters)
 
 
 def effects_table(viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """One row per evaluation group of the treated trusts, then `all`, for each metric asked for
     (every metric that applies to the treated trusts' types when none is)."""
     filtered = queries.trusts(viewer, filters)
-    everyone = queries.trusts(viewer, Filters())
     column = EVENT_COLUMNS[effects.estimate_align(filters.align)]
-    treated = filtered[filtered[column].notna()]
-    types = tuple(sorted(set(treated["trust_type"].dropna())))
+    types = tuple(sorted(set(filtered.loc[filtered[column].notna(), "trust_type"].dropna())))
     metric_ids = filters.metrics or (tuple(queries.metrics(types)["metric_id"]) if types else ())
-    frames = []
-    for metric_id in metric_ids or ("",):
-        scope = Filters(types=types, date_from=filters.date_from, date_to=filters.date_to)
-        values = (
-            queries.metric_values(viewer, scope, (metric_id,))
-            if metric_id and types
-            else pd.DataFrame(
-                {"trust_code": [], "period_start": pd.Series([], dtype="datetime64[ns]"), "value": []}
-            )
-        )
-        panel = effects.panel_of(values, filtered, everyone, filters.align)
-        frames.append(effects.effects_table(panel, metric_id))
+    frames = [
+        effects.effects_table(impact.effect_panel(viewer, filters, metric_id or None), metric_id)
+        for metric_id in metric_ids or ("",)
+    ]
     return pd.concat(frames, ignore_index=True)
 
 
@@ -152,16 +106,7 @@ def cusum_table(viewer: Viewer, filters: Filters) -> pd.DataFrame:
             "(one known trust code and metric id, e.g. ?trust=RAA&metric=ae_4hr).\n"
         )
         abort(Response(reason, status=400, mimetype="text/plain"))
-    trusts = queries.trusts(viewer, filters)
-    values = queries.metric_values(viewer, filters, (filters.metric,))
-    values = values[values["trust_code"] == filters.trust]
-    event = None
-    column = EVENT_COLUMNS.get(filters.align)
-    if column is not None and not trusts.empty:
-        mine = trusts.loc[trusts["trust_code"] == filters.trust, column]
-        event = mine.iloc[0] if len(mine) and not pd.isna(mine.iloc[0]) else None
-    k, h = cusum_parameters(filters)
-    return cusum.cusum(values["period_start"], values["value"], event=event, cusum_k=k, cusum_h=h).table
+    return monitoring.cusum_for(viewer, filters)[0].table
 
 
 VIEWS: dict[str, Callable[[Viewer, Filters], pd.DataFrame | Iterator[pd.DataFrame]]] = {
