@@ -237,7 +237,7 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], **_: str) -> ht
                             [
                                 "This is not a randomised comparison: trusts entered after a bad inspection, so some "
                                 "improvement would follow anyway (regression to the mean). See ",
-                                dcc.Link("Data and methods", href="/data#method-effects"),
+                                dcc.Link("Data and methods", href="/data#data-sec-effects"),
                                 ".",
                             ]
                         ),
