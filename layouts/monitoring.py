@@ -5,13 +5,14 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
 from dashboard import cusum, icons, theme
 from dashboard.alignment import EVENT_COLUMNS
-from dashboard.labels import VARIATION_LABELS, label
+from dashboard.labels import VARIATION_LABELS, label, markdown_text, trust_link_markdown
 from data_access import queries
 from data_access.filters import Filters
 from data_access.viewer import Viewer
@@ -27,6 +28,7 @@ class Ids:
     CUSUM = "monitoring-cusum"
     CUSUM_NOTE = "monitoring-cusum-note"
     BASELINE = "monitoring-baseline"
+    GRID = "monitoring-grid"
 
 
 BASELINE_CHOICES: dict[str, str] = {
@@ -141,50 +143,67 @@ def _number(value: Any) -> str:
     return f"{value:,.2f}" if abs(value) < 100 else f"{value:,.0f}"
 
 
-def _cell(row: dict, trust_name: str, metric_name: str, href: str) -> html.Td:
-    variation = variation_words(row["variation_icon"])
+def _cell(row: dict, trust_name: str, metric_name: str, href: str) -> str:
+    """One cell, as grid Markdown: a link holding the variation and assurance icons (their words
+    the images' text alternatives) and the month of the latest CUSUM signal, if any."""
+    icon = row["variation_icon"] or "common_cause"
+    parts = [f"![{markdown_text(variation_words(icon))}]({icons.icon_src('variation', icon)})"]
     assurance = row["assurance"]
-    parts = [
-        html.Img(
-            src=icons.icon_src("variation", row["variation_icon"] or "common_cause"),
-            alt=variation,
-            width=32,
-            height=32,
-        )
-    ]
     if isinstance(assurance, str) and assurance:
-        parts.append(
-            html.Img(
-                src=icons.icon_src("assurance", icons.ASSURANCE_ICONS[assurance]),
-                alt=ASSURANCE_WORDS[assurance],
-                width=32,
-                height=32,
-            )
-        )
+        src = icons.icon_src("assurance", icons.ASSURANCE_ICONS[assurance])
+        parts.append(f"![{markdown_text(ASSURANCE_WORDS[assurance])}]({src})")
     signal = row.get("cusum_signal")
     if isinstance(signal, str) and signal:
         when = pd.Timestamp(row["cusum_signal_period"])
         reading = row.get("cusum_reading") or "neither"
-        parts.append(
-            html.Span(
-                f"CUSUM {'↑' if signal == cusum.UP else '↓'} {when:%b %Y}",
-                className=f"smq-cusum-flag smq-cusum-{reading}",
-                title=f"Latest CUSUM signal: {signal} ({reading}) in {when:%B %Y}",
-            )
-        )
+        parts.append(markdown_text(f"CUSUM {'↑' if signal == cusum.UP else '↓'} {when:%b %y}"))
     latest = pd.Timestamp(row["latest_period"])
-    summary = (
-        f"{trust_name}, {metric_name}: latest {_number(row['latest_value'])} in {latest:%b %Y}. "
-        "Open its CUSUM chart."
-    )
-    return html.Td(dcc.Link(parts, href=href, title=summary, className="smq-icon-cell"))
+    summary = f"{trust_name}, {metric_name}: latest {_number(row['latest_value'])} in {latest:%b %Y}"
+    if isinstance(signal, str) and signal:
+        summary += f"; latest CUSUM signal {signal} ({reading}) in {when:%b %Y}"
+    title = summary.replace('"', "'")
+    return f'[{" ".join(parts)}]({href} "{title}")'
+
+
+def matrix_columns(metric_ids: list[str], metric_names: pd.Series) -> list[dict]:
+    cell = {"cellRenderer": "markdown", "sortable": False, "minWidth": 150, "cellClass": "smq-icon-cell"}
+    return [
+        {
+            "field": "trust",
+            "headerName": "Trust",
+            "cellRenderer": "markdown",
+            "pinned": "left",
+            "minWidth": 240,
+            "filter": True,
+        },
+        {
+            "field": "concerns",
+            "headerName": "Concerns",
+            "type": "rightAligned",
+            "filter": "agNumberColumnFilter",
+            "minWidth": 110,
+            "headerTooltip": "Metrics whose latest point is special-cause concern",
+        },
+        {
+            "field": "fails",
+            "headerName": "Failing target",
+            "type": "rightAligned",
+            "filter": "agNumberColumnFilter",
+            "minWidth": 120,
+            "headerTooltip": "Metrics whose process will consistently fail its target",
+        },
+        *({**cell, "field": f"m_{m}", "headerName": str(metric_names.get(m, m))} for m in metric_ids),
+    ]
 
 
 def icon_matrix(
     table: pd.DataFrame, trusts: pd.DataFrame, metrics: pd.DataFrame, filters: Filters, viewer: Viewer
 ):
-    """Rows trusts (an improvement director's own first), columns metrics, each cell a link."""
-    if table.empty:
+    """Rows trusts (an improvement director's own first), columns metrics, each cell a link.
+
+    A grid (virtualised, sortable, filterable) of plain rows rather than a component per cell: a
+    thousand cells of Dash components take the browser minutes to lay out."""
+    if table.empty or table["latest_value"].isna().all():
         return empty_state(
             "No metric values for the filtered trusts.", "Widen the filters, or load metric_values.csv."
         )
@@ -192,58 +211,47 @@ def icon_matrix(
     metric_names = metrics.set_index("metric_id")["name"]
     shown = table[table["latest_value"].notna()]
     columns = [m for m in metrics.sort_values("name")["metric_id"] if m in set(shown["metric_id"])]
+    concerns = shown[shown["variation"] == "concern"].groupby("trust_code").size()
+    fails = shown[shown["assurance"] == "fail"].groupby("trust_code").size()
     codes = sorted(
-        set(shown["trust_code"]),
-        key=lambda c: (c not in viewer.trusts, str(names.get(c, c)).lower()),
+        set(shown["trust_code"]), key=lambda c: (c not in viewer.trusts, str(names.get(c, c)).lower())
     )
-    more = len(codes) - MAX_ROWS
-    codes = codes[:MAX_ROWS]
-    cells = {(r["trust_code"], r["metric_id"]): r for r in shown.to_dict("records")}
-    head = html.Thead(
-        html.Tr(
-            [html.Th("Trust", scope="col")]
-            + [html.Th(str(metric_names.get(m, m)), scope="col") for m in columns]
+    rows = {
+        code: {
+            "trust_code": code,
+            "trust": trust_link_markdown(code, str(names.get(code, code))),
+            "concerns": int(concerns.get(code, 0)),
+            "fails": int(fails.get(code, 0)),
+        }
+        for code in codes
+    }
+    for r in shown.to_dict("records"):
+        code, metric_id = r["trust_code"], r["metric_id"]
+        rows[code][f"m_{metric_id}"] = _cell(
+            r,
+            str(names.get(code, code)),
+            str(metric_names.get(metric_id, metric_id)),
+            cell_href(filters, code, metric_id),
         )
-    )
-    body = []
-    for code in codes:
-        name = str(names.get(code, code))
-        row = [html.Th(dcc.Link(name, href=f"/trust/{code}"), scope="row")]
-        for metric_id in columns:
-            found = cells.get((code, metric_id))
-            metric_name = str(metric_names.get(metric_id, metric_id))
-            row.append(
-                _cell(found, name, metric_name, cell_href(filters, code, metric_id))
-                if found
-                else html.Td(html.Span("no data", className="smq-muted smq-small"))
-            )
-        body.append(html.Tr(row))
-    caption = (
-        "Variation and assurance of each trust's latest point, metric by metric (Making Data Count icons). "
-        "Choose a cell for that trust's CUSUM."
-    )
-    parts: list = [
-        html.Div(
-            html.Table(
-                [html.Caption(caption), head, html.Tbody(body)],
-                className="table table-sm smq-table smq-icon-matrix",
-                id="monitoring-icon-table",
-            ),
-            className="smq-table-scroll",
-            tabIndex=0,
-            role="region",
-            **{"aria-label": "Summary icon matrix"},
-        )
+    return [
+        html.P(
+            "Variation and assurance of each trust's latest point, metric by metric (Making Data Count icons), "
+            "and the month of the latest CUSUM signal. Choose a cell for that trust's CUSUM; sort or filter by "
+            "the trust, concern and target columns.",
+            className="smq-muted smq-small",
+            id="monitoring-matrix-caption",
+        ),
+        dag.AgGrid(
+            id=Ids.GRID,
+            columnDefs=matrix_columns(columns, metric_names),
+            rowData=[rows[c] for c in codes],
+            className="smq-aggrid smq-icon-matrix",
+            defaultColDef={"sortable": True, "resizable": True},
+            dashGridOptions={"rowHeight": 40},
+            style={"height": f"{min(600, 90 + 44 * len(codes))}px"},
+            csvExportParams={"fileName": "smq-monitor-icons.csv"},
+        ),
     ]
-    if more > 0:
-        parts.append(
-            html.P(
-                f"The first {MAX_ROWS} trusts of {MAX_ROWS + more:,} are drawn; filter to narrow, or download "
-                "icons.csv for them all.",
-                className="smq-muted smq-small",
-            )
-        )
-    return parts
 
 
 def cusum_note(result: cusum.Cusum, metric: dict, trust_name: str, event_words: str | None) -> list:
@@ -288,7 +296,12 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], **_: str) -> ht
                 "drifting now: a tabular CUSUM of one trust's metric catches small sustained shifts early.",
                 [download_link("icons", filters, "Download icons.csv")],
             ),
-            card("Summary icons", dcc.Loading(html.Div(id=Ids.MATRIX), delay_show=300)),
+            card(
+                "Summary icons",
+                [
+                    dcc.Loading(html.Div(id=Ids.MATRIX), delay_show=300),
+                ],
+            ),
             card(
                 "Sequential monitoring (CUSUM) of one trust",
                 [
