@@ -78,5 +78,7 @@ def update_impact(filters: Filters, who: Viewer):
     align = effects.estimate_align(filters.align)
     panel = effect_panel(who, filters, metric_id)
     study = effects.event_study(panel, metric, event_words=EVENT_WORDS[align])
-    figure = figures.event_study_figure(study, metric, event_label=EVENT_WORDS[align])
+    figure = figures.event_study_figure(
+        study, metric, event_label=EVENT_WORDS[align], title=str(metric["name"])
+    )
     return figure, summary(study), estimates_table(effects.effects_table(panel, metric_id))

@@ -217,7 +217,7 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], **_: str) -> ht
                     ),
                     card("Estimates", dcc.Loading(html.Div(id=Ids.TABLE))),
                 ],
-                className="smq-grid-2",
+                className="smq-grid-impact",
             ),
             card(
                 "How to read this",

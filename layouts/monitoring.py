@@ -166,14 +166,21 @@ def _cell(row: dict, trust_name: str, metric_name: str, href: str) -> str:
 
 
 def matrix_columns(metric_ids: list[str], metric_names: pd.Series) -> list[dict]:
-    cell = {"cellRenderer": "markdown", "sortable": False, "minWidth": 150, "cellClass": "smq-icon-cell"}
+    cell = {
+        "cellRenderer": "markdown",
+        "sortable": False,
+        "minWidth": 150,
+        "cellClass": "smq-icon-cell",
+        # Enter on a cell opens its CUSUM (assets/zz-js/grid-cell-links.js).
+        "suppressKeyboardEvent": {"function": "followCellLink(params)"},
+    }
     return [
         {
             "field": "trust",
             "headerName": "Trust",
             "cellRenderer": "markdown",
             "pinned": "left",
-            "minWidth": 240,
+            "minWidth": 280,
             "filter": True,
         },
         {
