@@ -3,7 +3,9 @@
 from callbacks import (  # noqa: F401
     costs,
     data_page,
+    impact,
     interventions,
+    monitoring,
     overview,
     shell,
     timelines,

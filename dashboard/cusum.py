@@ -58,6 +58,7 @@ __all__ = [
     "latest_signal",
     "by_trust",
     "latest_signals",
+    "parameter",
     "series_frame",
     "signal_reading",
     "signals_of_series",
@@ -109,6 +110,18 @@ def _check_parameters(cusum_k: float, cusum_h: float) -> tuple[float, float]:
     if not math.isfinite(h) or h <= 0:
         raise ValueError(f"cusum_h must be a positive number of sigmas, not {cusum_h!r}")
     return k, h
+
+
+def parameter(text: object, default: float, *, positive: bool) -> float:
+    """A ``cusum_k`` (``positive=False``: 0 or more) or ``cusum_h`` (``positive=True``: more than 0)
+    read from a URL, in sigmas; anything else (blank, not a number, out of range) is the default."""
+    try:
+        value = float(str(text).strip())
+    except (TypeError, ValueError):
+        return default
+    if not math.isfinite(value) or value < 0 or (positive and value == 0) or value > 1000:
+        return default
+    return value
 
 
 NO_EVENT: Final[int] = np.iinfo(np.int64).min

@@ -55,6 +55,7 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
 
+from dashboard.alignment import EVENT_COLUMNS
 from data_access.vocab import GROUPS
 
 __all__ = [
@@ -67,7 +68,11 @@ __all__ = [
     "WINDOW_MONTHS",
     "EventStudy",
     "Panel",
+    "DEFAULT_ALIGN",
+    "comparator_codes",
     "describe_effect",
+    "estimate_align",
+    "panel_of",
     "effects",
     "effects_table",
     "event_study",
@@ -87,6 +92,9 @@ MIN_POINTS_EACH_SIDE: Final[int] = 3
 """Monthly differences a treated trust needs before the event, and again from it on."""
 
 CONFIDENCE: Final[float] = 0.95
+
+DEFAULT_ALIGN: Final = "support_entry"
+"""The event estimates are made around when ``align`` names none (``calendar``)."""
 
 ALL_GROUP: Final = "all"
 """The ``group`` of the row for every filtered treated trust together."""
@@ -323,6 +331,43 @@ def prepare(
         comparator_values=comparator_values[["comparator", "trust_type", "month", "value"]].reset_index(
             drop=True
         ),
+        window=window,
+    )
+
+
+def estimate_align(align: str | None) -> str:
+    """The event an estimate is made around: ``align``, or ``support_entry`` for calendar time."""
+    return align if align in EVENT_COLUMNS else DEFAULT_ALIGN
+
+
+def comparator_codes(trusts: pd.DataFrame) -> list[str]:
+    """Trusts never in any regime, as ``trusts`` shows them to its viewer (``ever_support``,
+    ``ever_cp`` as role-filtered by ``data_access``): for the public a trust only ever on the
+    CP list is one, so no comparator set depends on CP status."""
+    ever = trusts["ever_support"].fillna(False).astype(bool) | trusts["ever_cp"].fillna(False).astype(bool)
+    return trusts.loc[~ever.to_numpy(), "trust_code"].astype(str).tolist()
+
+
+def panel_of(
+    values: pd.DataFrame,
+    filtered: pd.DataFrame,
+    everyone: pd.DataFrame,
+    align: str | None,
+    *,
+    window: int = WINDOW_MONTHS,
+) -> Panel:
+    """:func:`prepare` for the filtered trusts that have the event named by ``align`` (default
+    ``support_entry``), against comparators drawn from ``everyone`` (every trust the viewer may
+    see, whatever the filters). Both frames are ``queries.trusts`` frames; ``values`` holds one
+    metric's values of treated and comparator trusts."""
+    column = EVENT_COLUMNS[estimate_align(align)]
+    events = filtered.set_index("trust_code")[column].dropna()
+    known = pd.concat([filtered, everyone], ignore_index=True).drop_duplicates("trust_code")
+    return prepare(
+        values,
+        known[["trust_code", "trust_type", "evaluation_group"]],
+        events,
+        comparator_codes(everyone),
         window=window,
     )
 

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard import spc
+from dashboard.alignment import EVENT_COLUMNS
 from dashboard.cusum import CUSUM_H, CUSUM_K, by_trust, series_frame, signal_reading, signals_of_series
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "assurance_of",
     "icon_matrix",
     "icon_src",
+    "icons_view",
 ]
 
 COLUMNS: Final[tuple[str, ...]] = (
@@ -287,3 +289,34 @@ def icon_matrix(
     for column in ("variation", "assurance", "variation_icon", "assurance_icon", "cusum_reading"):
         table[column] = pd.Series(table[column].tolist(), dtype="str", index=table.index)
     return table[list(COLUMNS)]
+
+
+def icons_view(
+    values: pd.DataFrame,
+    metrics: pd.DataFrame,
+    trusts: pd.DataFrame,
+    *,
+    align: str | None = None,
+    spc_break: str | None = None,
+    cusum_k: float = CUSUM_K,
+    cusum_h: float = CUSUM_H,
+) -> pd.DataFrame:
+    """:func:`icon_matrix` of a ``queries.trusts`` frame's trusts: SPC limits recalculated from
+    each trust's event named by ``spc_break`` (as on ``trajectories``), the CUSUM baseline ended
+    by its event named by ``align`` (as in the ``cusum`` view); only values of ``trusts``."""
+    codes = trusts["trust_code"].astype(str)
+    values = values[values["trust_code"].astype(str).isin(set(codes))]
+    indexed = trusts.assign(trust_code=codes).set_index("trust_code")
+
+    def event(name: str | None) -> pd.Series | None:
+        column = EVENT_COLUMNS.get(name or "")
+        return None if column is None else indexed[column].dropna()
+
+    return icon_matrix(
+        values[["trust_code", "metric_id", "period_start", "value"]],
+        metrics,
+        breaks=event(spc_break),
+        events=event(align),
+        cusum_k=cusum_k,
+        cusum_h=cusum_h,
+    )

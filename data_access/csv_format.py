@@ -104,6 +104,7 @@ METRICS = FileSpec(
         _key("metric_id", "metric_code"),
         _req("name"),
         _req("unit", "code", vocab.UNITS),
+        _opt("target", "number"),
         _req("higher_is_better", "bool"),
         _opt("frequency", "code", vocab.FREQUENCIES),
         _opt("applies_to", "codelist", vocab.TRUST_TYPES),

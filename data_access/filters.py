@@ -36,6 +36,9 @@ PAGE_PARAMS: dict[str, PageParam] = {
         PageParam("by", ("group", "type"), "group"),
         PageParam("spc_break", ("none", *(a for a in vocab.ALIGNMENTS if a != "calendar")), "none"),
         PageParam("metrics"),
+        # The CUSUM's slack and decision interval in sigmas (free text, checked by dashboard.cusum).
+        PageParam("cusum_k"),
+        PageParam("cusum_h"),
     )
 }
 

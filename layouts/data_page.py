@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-from dashboard import spc, theme
+from dashboard import cusum, effects, spc, theme
 from dashboard.figures import data_quality as figures
 from dashboard.figures.data_quality import file_spec_rows, key_words
 from dashboard.labels import GROUP_LABELS, TYPE_LABELS, label
@@ -41,6 +41,8 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("data-sec-metrics", "Metrics"),
     ("data-sec-groups", "Evaluation groups"),
     ("data-sec-spc", "SPC rules"),
+    ("data-sec-effects", "Effect estimates"),
+    ("data-sec-cusum", "Sequential monitoring (CUSUM)"),
     ("data-sec-quality", "Data quality"),
     ("data-sec-format", "Loading real data"),
 )
@@ -103,6 +105,106 @@ def spc_rules() -> html.Div:
                 className="dq-dl",
             ),
         ]
+    )
+
+
+def effects_method() -> html.Div:
+    """The comparative interrupted time series in words, with its limits (the numbers from the code)."""
+    window = effects.WINDOW_MONTHS
+    return html.Div(
+        [
+            html.P(
+                "The impact page asks whether a metric changed after a regime event (entry into intensive support "
+                "unless another is chosen), compared with trusts of the same type that were never in a regime. "
+                "It is a comparative interrupted time series:"
+            ),
+            html.Ol(
+                [
+                    html.Li(
+                        f"For each treated trust (a filtered trust that has the event) and each month from {window} "
+                        f"months before its own event to {window} after, the difference between its value and the "
+                        "mean of its comparators in the same calendar month. Comparators are the trusts of the same "
+                        "type never in any regime, as far as you may see: the filters choose the treated trusts, "
+                        "never the comparators."
+                    ),
+                    html.Li(
+                        "One regression of those differences, all treated trusts of a group together, on the month "
+                        "from the event, a step at the event and a change of slope after it. The step is the level "
+                        "change; the change of slope is the trend change, per month."
+                    ),
+                    html.Li(
+                        "95% confidence intervals from standard errors clustered by trust (a trust's months are not "
+                        "independent of each other), with Student's t on one fewer degrees of freedom than trusts."
+                    ),
+                    html.Li(
+                        f"A group needs at least {effects.MIN_TREATED_TRUSTS} treated trusts, each with "
+                        f"{effects.MIN_POINTS_EACH_SIDE} months of differences either side of the event and "
+                        f"{effects.MIN_COMPARATORS} comparators with data; below that the page says so instead of "
+                        "estimating."
+                    ),
+                ]
+            ),
+            html.H3("Its limits", className="dq-h3"),
+            html.Ul(
+                [
+                    html.Li(
+                        "It is not a randomised comparison. Trusts were put into a regime because they were doing "
+                        "badly; trusts never in one differ from them in ways the comparison cannot remove."
+                    ),
+                    html.Li(
+                        "Regression to the mean: entry follows a bad inspection, often at a low point, and a metric "
+                        "at a low point tends to rise again whatever is done. Part of any improvement after entry "
+                        "may be that alone."
+                    ),
+                    html.Li(
+                        "Entry follows a bad inspection, so the months before the event may already be moving "
+                        "(the inspection itself, and the work it starts); the line before the event is not a clean "
+                        "picture of what would have happened without it."
+                    ),
+                    html.Li(
+                        "Trusts differ in their dates, and other programmes and national changes act at the same "
+                        "time; the comparators share the calendar, but not every circumstance."
+                    ),
+                ]
+            ),
+        ],
+        id="data-effects-method",
+    )
+
+
+def cusum_method() -> html.Div:
+    """The tabular CUSUM in words (the contract's definition, with the code's defaults)."""
+    return html.Div(
+        [
+            html.P(
+                "A tabular CUSUM (cumulative sum) adds up small, persistent departures from a baseline, so a "
+                "sustained shift shows sooner than on an XmR chart, whose limits are for single points."
+            ),
+            html.Ul(
+                [
+                    html.Li(
+                        f"Baseline: the {cusum.BASELINE_POINTS} points before the trust's event chosen on the page "
+                        f"(the time axis), or its first {cusum.BASELINE_POINTS} points when there is none. Its mean "
+                        f"is the baseline mean; σ is the mean moving range of those points divided by {cusum.D2}."
+                    ),
+                    html.Li(
+                        f"Slack k = {cusum.CUSUM_K:g}σ and decision interval h = {cusum.CUSUM_H:g}σ (cusum_k and "
+                        "cusum_h in the address change them, in sigmas)."
+                    ),
+                    html.Li(
+                        "From the first point after the baseline: upper sum = the larger of 0 and (previous upper sum "
+                        "+ value − baseline mean − k); lower sum = the larger of 0 and (previous lower sum + baseline "
+                        "mean − value − k)."
+                    ),
+                    html.Li(
+                        "A signal when a sum passes h: up for the upper sum, down for the lower. Whether it is an "
+                        "improvement or a concern follows the metric's direction. After a signal both sums start "
+                        "again from 0. The baseline points, and any before them, have no sums."
+                    ),
+                ]
+            ),
+        ],
+        id="data-cusum-method",
     )
 
 
@@ -293,6 +395,8 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], **_: str) -> ht
             ),
             _section("data-sec-groups", "Evaluation groups", group_rules(viewer)),
             _section("data-sec-spc", "SPC rules", spc_rules()),
+            _section("data-sec-effects", "Effect estimates", effects_method()),
+            _section("data-sec-cusum", "Sequential monitoring (CUSUM)", cusum_method()),
             _section(
                 "data-sec-quality",
                 "Data quality",

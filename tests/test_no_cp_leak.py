@@ -63,6 +63,8 @@ PATHS = [
     "/timelines",
     "/interventions",
     "/costs",
+    "/impact",
+    "/monitoring",
     "/data",
     "/trust/RDD",
     "/trust/RCC",
@@ -166,12 +168,23 @@ def test_every_callback_leaks_nothing_to_an_anonymous_user(mini_server):
     assert not failures, "\n".join(failures[:20])
 
 
-@pytest.mark.parametrize("view", ["trusts", "episodes", "ratings", "trajectories", "uptake", "costs"])
+@pytest.mark.parametrize(
+    "view", ["trusts", "episodes", "ratings", "trajectories", "uptake", "costs", "icons", "effects"]
+)
 def test_every_download_leaks_nothing_to_an_anonymous_user(mini_server, view):
     for search in SEARCHES:
         response = requests.get(f"{mini_server.url}/download/{view}.csv{search}", timeout=60)
         assert response.status_code == 200, (search, response.status_code)
         assert not leaked(response.text, search), (view, search, leaked(response.text, search))
+
+
+@pytest.mark.parametrize("trust", ["RCC", "RDD", "RGG", "RAA"])
+def test_the_cusum_download_leaks_nothing_to_an_anonymous_user(mini_server, trust):
+    for metric, align in itertools.product(("ae_4hr", "sickness"), ("calendar", "cp_entry", "support_entry")):
+        search = f"?trust={trust}&metric={metric}&align={align}"
+        response = requests.get(f"{mini_server.url}/download/cusum.csv{search}", timeout=60)
+        assert response.status_code == 200, (search, response.status_code)
+        assert not leaked(response.text, search), (search, leaked(response.text, search))
 
 
 def test_the_sentinels_are_real(mini_server):

@@ -12,11 +12,13 @@ from datetime import UTC, date, datetime
 import pandas as pd
 from flask import Blueprint, Response, abort, request, stream_with_context
 
-from dashboard import deck, exports, marking, report, tables
+from dashboard import deck, effects, exports, marking, report, tables
+from dashboard.alignment import EVENT_COLUMNS
 from data_access import queries
 from data_access.errors import DatabaseUnavailable
 from data_access.filters import Filters
 from data_access.viewer import Viewer
+from layouts import impact, monitoring
 from smq_monitor.web import report_jobs
 from smq_monitor.web.auth import current_viewer
 
@@ -75,6 +77,38 @@ def costs_table(viewer: Viewer, filters: Filters) -> pd.DataFrame:
     )
 
 
+def icons_table(viewer: Viewer, filters: Filters) -> pd.DataFrame:
+    return monitoring.icons_for(viewer, filters)
+
+
+def effects_table(viewer: Viewer, filters: Filters) -> pd.DataFrame:
+    """One row per evaluation group of the treated trusts, then `all`, for each metric asked for
+    (every metric that applies to the treated trusts' types when none is)."""
+    filtered = queries.trusts(viewer, filters)
+    column = EVENT_COLUMNS[effects.estimate_align(filters.align)]
+    types = tuple(sorted(set(filtered.loc[filtered[column].notna(), "trust_type"].dropna())))
+    metric_ids = filters.metrics or (tuple(queries.metrics(types)["metric_id"]) if types else ())
+    frames = [
+        effects.effects_table(impact.effect_panel(viewer, filters, metric_id or None), metric_id)
+        for metric_id in metric_ids or ("",)
+    ]
+    return pd.concat(frames, ignore_index=True)
+
+
+def cusum_table(viewer: Viewer, filters: Filters) -> pd.DataFrame:
+    """The CUSUM of one trust's metric: without `trust` (one code) and `metric`, a 400 saying so."""
+    if filters.trust is None or filters.metric is None:
+        missing = [
+            name for name, given in (("trust", filters.trust), ("metric", filters.metric)) if not given
+        ]
+        reason = (
+            f"The cusum view is one trust's metric: give {' and '.join(missing)} "
+            "(one known trust code and metric id, e.g. ?trust=RAA&metric=ae_4hr).\n"
+        )
+        abort(Response(reason, status=400, mimetype="text/plain"))
+    return monitoring.cusum_for(viewer, filters)[0].table
+
+
 VIEWS: dict[str, Callable[[Viewer, Filters], pd.DataFrame | Iterator[pd.DataFrame]]] = {
     "trusts": trusts_table,
     "episodes": episodes_table,
@@ -82,6 +116,9 @@ VIEWS: dict[str, Callable[[Viewer, Filters], pd.DataFrame | Iterator[pd.DataFram
     "trajectories": trajectories_table,
     "uptake": uptake_table,
     "costs": costs_table,
+    "icons": icons_table,
+    "effects": effects_table,
+    "cusum": cusum_table,
 }
 
 
@@ -154,14 +191,6 @@ def download(view: str) -> Response:
         frames = builder(viewer, filters)
         if not isinstance(frames, pd.DataFrame):  # a stream: read its first part while an outage is a 503
             frames = peeked(frames)
-    except DatabaseUnavailable:
-        return Response(
-            "The database is not answering; try again in a moment.\n",
-            status=503,
-            mimetype="text/plain",
-            headers={"Retry-After": "10"},
-        )
-    try:
         provenance = _provenance(view, viewer, filters, frames)
     except DatabaseUnavailable:
         return Response(
@@ -201,8 +230,8 @@ def _provenance(view: str, viewer: Viewer, filters: Filters, frames) -> marking.
             includes = marking.includes_cp(
                 {view: frames}, cp_episodes=queries.episodes(viewer, filters), cp_dated=dated
             )
-        else:  # a stream of metric values: CP shows only as months from a CP entry
-            includes = filters.align == "cp_entry"
+        # Anything measured from a CP entry (months from it, effects or CUSUM around it) is CP too.
+        includes = includes or (filters.align == "cp_entry" and view in ("trajectories", "effects", "cusum"))
     return exports.csv_provenance(
         view,
         info=queries.dataset_info(viewer),
