@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from dash import Input, Output, State, callback, no_update
+from dash import Output
 
-from callbacks.common import content_callback, filters_from
-from callbacks.urlsync import UrlField, register_url_sync, search_for
+from callbacks.common import content_callback
+from callbacks.urlsync import UrlField, register_url_sync, value_from
 from dashboard import effects, theme
 from dashboard.figures import impact as figures
 from data_access import queries
@@ -24,37 +24,18 @@ from layouts.impact import (
     summary,
 )
 
-register_url_sync(Shell.URL, [UrlField(Ids.METRIC, "metric")], "impact")
+
+def _shown(filters: Filters, field: UrlField):
+    """The event control shows the event estimated: calendar time (the URL's default) reads as the
+    page's default event, support entry, so the control never shows an event the URL does not mean."""
+    if field.key == "align":
+        return effects.estimate_align(filters.align)
+    return value_from(filters, field)
 
 
-# The event control and `align` in the URL: calendar time (the URL's default) reads as the page's
-# default event, support entry, so the control never shows an event the URL does not mean.
-@callback(
-    Output(Shell.URL, "search", allow_duplicate=True),
-    Input(Ids.ALIGN, "value"),
-    State(Shell.URL, "search"),
-    prevent_initial_call=True,
+register_url_sync(
+    Shell.URL, [UrlField(Ids.METRIC, "metric"), UrlField(Ids.ALIGN, "align")], "impact", shown=_shown
 )
-def url_from_impact_event(value, search):
-    filters, _ = filters_from(search)
-    if (
-        not isinstance(value, str)
-        or value not in EVENT_WORDS
-        or effects.estimate_align(filters.align) == value
-    ):
-        return no_update
-    return search_for(filters.with_(align=value))
-
-
-@callback(
-    Output(Ids.ALIGN, "value", allow_duplicate=True),
-    Input(Shell.URL, "search"),
-    State(Ids.ALIGN, "value"),
-    prevent_initial_call=True,
-)
-def impact_event_from_url(search, shown):
-    wanted = effects.estimate_align(filters_from(search)[0].align)
-    return no_update if wanted == shown else wanted
 
 
 def _fallback():

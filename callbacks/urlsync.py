@@ -8,6 +8,7 @@ from `data_access.filters` (`FIELD_KEYS` for the global filters, `PAGE_PARAMS` f
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -88,7 +89,12 @@ def url_target(name: str, fields: list[UrlField]) -> None:
     _SYNCED[name] = fields
 
 
-def register_url_sync(url_id: str, fields: list[UrlField], name: str) -> None:
+def register_url_sync(
+    url_id: str,
+    fields: list[UrlField],
+    name: str,
+    shown: Callable[[Filters, UrlField], Any] = value_from,
+) -> None:
     """Register the two-way sync for a page's own controls (global filters have their own).
 
     Controls → URL. Dash calls a callback whose inputs were just drawn (the page arriving) as if
@@ -99,7 +105,8 @@ def register_url_sync(url_id: str, fields: list[UrlField], name: str) -> None:
     change on, through one store of the frame, to the one server callback that writes the URL.
 
     URL → controls (back, forward, a pasted link) is a server callback on the URL; Dash skips it
-    when the controls are not on screen. It records what it set as seen, so that setting the
+    when the controls are not on screen. `shown` is what a control shows for the URL (by default
+    the key's value, or its default). It records what it set as seen, so that setting the
     controls does not come straight back as a change.
     """
     url_target(name, fields)
@@ -121,14 +128,12 @@ def register_url_sync(url_id: str, fields: list[UrlField], name: str) -> None:
         prevent_initial_call=True,
     )
 
-    def url_to_controls(search, *shown):
+    def url_to_controls(search, *current):
         filters, _ = filters_from(search)
-        wanted = [value_from(filters, f) for f in fields]
-        if wanted == list(shown):
+        wanted = [shown(filters, f) for f in fields]
+        if wanted == list(current):
             return [no_update] * (len(fields) + 1)
-        changed = [
-            no_update if value == current else value for value, current in zip(wanted, shown, strict=True)
-        ]
+        changed = [no_update if value == now else value for value, now in zip(wanted, current, strict=True)]
         return [*changed, wanted]
 
     url_to_controls.__name__ = f"{name}_controls_from_url"

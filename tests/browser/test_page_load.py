@@ -8,9 +8,29 @@ import pytest
 
 from tests.browser.helpers import wait_idle
 
-PAGES = ["/", "/trajectories?type=acute", "/timelines", "/interventions", "/costs", "/data", "/trust/{code}"]
+PAGES = [
+    "/",
+    "/trajectories?type=acute",
+    "/timelines",
+    "/interventions",
+    "/costs",
+    "/impact",
+    "/monitoring",
+    "/data",
+    "/trust/{code}",
+]
 # The content callbacks' first outputs, by the prefix of their component ids.
-CONTENT = ("overview-", "trajectories-", "timelines-", "interventions-", "costs-", "data-", "trust-")
+CONTENT = (
+    "overview-",
+    "trajectories-",
+    "timelines-",
+    "interventions-",
+    "costs-",
+    "impact-",
+    "monitoring-",
+    "data-",
+    "trust-",
+)
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -44,8 +64,10 @@ def test_a_page_arrives_drawn_after_a_few_requests_and_computes_its_content_once
     drawn = page.evaluate(
         "() => [...document.querySelectorAll('.js-plotly-plot')].filter(p => p._fullData && p._fullData.length).length"
     )
-    if charts.count():
-        assert drawn >= 1, "the page's charts arrived without traces"
+    # Pages whose first view always has data to plot (the monitoring page's chart waits for a
+    # trust, and a trust's profile may have no regime to draw for the public).
+    if path.split("?")[0] not in ("/monitoring", "/data") and not path.startswith("/trust/"):
+        assert charts.count() and drawn >= 1, "the page's charts arrived without traces"
     assert encodings and all(e in ("br", "gzip") for e in encodings), encodings
 
 
