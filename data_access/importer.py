@@ -282,12 +282,16 @@ def parse_file(raw: bytes, spec: FileSpec, problems: list[Problem]) -> ParsedFil
 
 
 def _check_duplicate_keys(parsed: ParsedFile, problems: list[Problem]) -> None:
-    key = list(parsed.spec.key)
+    key = [k for k in parsed.spec.key if k in parsed.frame.columns]
     if not key or parsed.frame.empty:
         return
     frame = parsed.frame[key]
-    if frame.isna().any(axis=None):
-        frame = frame.dropna()
+    # A blank in a key column that must have a value is reported already; a key column that may
+    # be blank (an intervention's start date) makes blank part of the key: two undated rows of
+    # one trust and intervention are duplicates.
+    required = [k for k in key if parsed.spec.column(k).nonblank]
+    if frame[required].isna().any(axis=None):
+        frame = frame.dropna(subset=required)
     dup = frame.duplicated(keep=False)
     if not dup.any():
         return
@@ -333,6 +337,27 @@ def _check_order(parsed: ParsedFile, start: str, end: str, problems: list[Proble
         bad,
         frame[end].dt.strftime("%Y-%m-%d"),
         f"'{{value}}' is before {start}",
+    )
+
+
+def _check_undated(parsed: ParsedFile, problems: list[Problem]) -> None:
+    """An intervention may lack a start date only when nothing was delivered."""
+    frame = parsed.frame
+    if "status" not in frame.columns:
+        return
+    starts = frame["start_date"] if "start_date" in frame.columns else pd.Series(pd.NaT, index=frame.index)
+    bad = (
+        starts.isna() & frame["status"].notna() & ~frame["status"].isin(csv_format.UNDATED_STATUSES)
+    ).to_numpy()
+    allowed = " or ".join(csv_format.UNDATED_STATUSES)
+    _report(
+        problems,
+        parsed.spec,
+        parsed.lines,
+        "start_date",
+        bad,
+        frame["status"],
+        f"a start date is required when status is '{{value}}' (only {allowed} may be undated)",
     )
 
 
@@ -413,8 +438,6 @@ def validate(
     database unless ``replace`` (the import will replace the database's contents).
     """
     problems: list[Problem] = []
-    if csv_format.TRUSTS.filename not in files:
-        problems.append(Problem(csv_format.TRUSTS.filename, 0, "-", "trusts.csv is required"))
     parsed: dict[str, ParsedFile] = {}
     for spec in csv_format.FILES:
         if spec.filename in files:
@@ -430,8 +453,9 @@ def validate(
     if "metrics" in parsed:
         known_metrics |= set(parsed["metrics"].frame["metric_id"].dropna())
     # A trusts.csv or metrics.csv that could not be read is already reported; checking references
-    # against it would bury that one problem under a false one per row.
-    trusts_readable = "trusts" in parsed
+    # against it would bury that one problem under a false one per row. Without trusts.csv every
+    # trust named must already be in the database (a month of new values loads on its own).
+    trusts_readable = "trusts" in parsed or csv_format.TRUSTS.filename not in files
     metrics_readable = "metrics" in parsed or csv_format.METRICS.filename not in files
     for stem, item in parsed.items():
         if trusts_readable and stem not in ("trusts", "dataset") and "trust_code" in item.frame.columns:
@@ -441,6 +465,8 @@ def validate(
     for stem in ("regime_episodes", "interventions"):
         if stem in parsed:
             _check_order(parsed[stem], "start_date", "end_date", problems)
+    if "interventions" in parsed:
+        _check_undated(parsed["interventions"], problems)
     if "regime_episodes" in parsed:
         _check_overlaps(parsed["regime_episodes"], db_episodes, problems)
     if problems:
@@ -492,20 +518,40 @@ def _records(parsed: ParsedFile) -> list[dict]:
     return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
-def _write(conn: Connection, table, parsed: ParsedFile, upsert: bool, was_empty: bool) -> int:
+def _split_undated(parsed: ParsedFile) -> tuple[ParsedFile, ParsedFile]:
+    """Interventions with a start date, and those without (upserted on another key)."""
+    frame = parsed.frame
+    if "start_date" in frame.columns:
+        undated = frame["start_date"].isna().to_numpy()
+    else:
+        undated = np.ones(len(frame), dtype=bool)
+
+    def part(mask: np.ndarray) -> ParsedFile:
+        return ParsedFile(parsed.spec, frame.loc[mask], parsed.lines[mask], parsed.present)
+
+    return part(~undated), part(undated)
+
+
+def _write(
+    conn: Connection, table, parsed: ParsedFile, upsert: bool, was_empty: bool, undated: bool = False
+) -> int:
     """Bulk write: COPY on PostgreSQL, executemany on SQLite; upsert on the natural key.
 
     `was_empty`: the table held no rows before this import. It then needs no conflict handling,
     and nobody can be reading it, so PostgreSQL may drop and rebuild its keys and indexes around
-    the COPY (see `_without_checks`)."""
+    the COPY (see `_without_checks`).
+
+    `undated`: interventions without a start date. A unique constraint lets NULLs repeat, so
+    these are upserted on the partial unique index of (trust, intervention) where the start is
+    NULL instead."""
     names, columns = _columns(parsed)
     rows = list(zip(*columns, strict=True))
     if not rows:
         return 0
-    key = list(parsed.spec.key)
+    key = [k for k in parsed.spec.key if not (undated and k == "start_date")]
     dialect = conn.dialect.name
     quoted = ", ".join(f'"{n}"' for n in names)
-    updates = [n for n in names if n not in key]
+    updates = [n for n in names if n not in key and not (undated and n == "start_date")]
     if was_empty:
         upsert = False  # the fast path applies
     if upsert:
@@ -519,7 +565,8 @@ def _write(conn: Connection, table, parsed: ParsedFile, upsert: bool, was_empty:
             if updates
             else "DO NOTHING"
         )
-        conflict = f" ON CONFLICT ({', '.join(key)}) {action}"
+        where = " WHERE start_date IS NULL" if undated else ""
+        conflict = f" ON CONFLICT ({', '.join(key)}){where} {action}"
     else:
         conflict = ""
     raw = conn.connection.driver_connection
@@ -622,7 +669,14 @@ def load(engine: Engine, parsed: dict[str, ParsedFile], replace: bool = False) -
         if replace:
             clear_data(conn)
         for stem, table in TABLES.items():
-            if stem in parsed:
+            if stem not in parsed:
+                continue
+            if stem == "interventions":
+                dated, undated = _split_undated(parsed[stem])
+                result.rows[stem] = _write(
+                    conn, table, dated, upsert=not replace, was_empty=empty[stem]
+                ) + _write(conn, table, undated, upsert=not replace, was_empty=empty[stem], undated=True)
+            else:
                 result.rows[stem] = _write(
                     conn, table, parsed[stem], upsert=not replace, was_empty=empty[stem]
                 )

@@ -184,11 +184,17 @@ def test_bom_and_uk_dates_and_cqc_labels_accepted(engine, tmp_path):
         )
 
 
-def test_trusts_csv_is_required(engine, tmp_path):
-    folder = datasets.write(tmp_path / "no-trusts", {"metrics.csv": datasets.METRICS})
+def test_without_trusts_csv_every_trust_named_must_be_known(engine, tmp_path):
+    files = {
+        "metrics.csv": datasets.METRICS,
+        "metric_values.csv": "trust_code,metric_id,period_start,value\nRAA,ae_4hr,2015-01-01,1\n",
+    }
     with pytest.raises(importer.ImportRejected) as rejected:
-        importer.import_directory(folder, engine)
-    assert "trusts.csv is required" in str(rejected.value.problems[0])
+        importer.import_directory(datasets.write(tmp_path / "no-trusts", files), engine)
+    assert [str(p) for p in rejected.value.problems] == [
+        "metric_values.csv:2: trust_code: unknown trust 'RAA'"
+    ]
+    assert all(v == 0 for v in rows(engine).values())
 
 
 def test_overlap_with_an_episode_already_in_the_database(mini_db, tmp_path):
