@@ -293,15 +293,15 @@ def schema(engine) -> dict:
 
 
 def test_a_bulk_first_import_keeps_every_key_and_index(engine, tmp_path):
-    """PostgreSQL drops a large empty table's keys and indexes for the COPY: they must all be back,
-    and still enforced, after the import."""
+    """A large first import (PostgreSQL copies straight into the empty tables) leaves every key and
+    index in place, and still enforced."""
     from sqlalchemy.exc import IntegrityError
 
     from data_access import demo
 
     before = schema(engine)
     frames = demo.generate(seed=3, scale=0.4)
-    assert len(frames["metric_values"]) >= importer.BULK_ROWS  # large enough for the bulk path
+    assert len(frames["metric_values"]) >= 100_000
     demo.write_csvs(frames, tmp_path / "demo")
     result = importer.import_directory(tmp_path / "demo", engine)
     assert result.rows["metric_values"] == len(frames["metric_values"]) == rows(engine)["metric_values"]

@@ -244,3 +244,23 @@ def test_the_public_episodes_load_into_a_fresh_database_and_round_trip(tmp_path)
     assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in out2.iterdir())
     for path in out.iterdir():
         assert (out2 / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_an_overlap_names_the_episode_it_overlaps(engine, tmp_path):
+    importer.import_directory(
+        write(tmp_path, "stored", {"trusts.csv": TRUSTS, "regime_episodes.csv": EPISODES}), engine
+    )
+    files = {
+        "regime_episodes.csv": "trust_code,regime,start_date,end_date\n"
+        "RAA,smq,2010-01-01,2016-02-28\n"  # a stored episode starts during this one
+        "RAA,rsp,2022-01-01,\n"  # starts during the stored, ongoing RSP episode
+        "RBB,smq,2012-01-01,2013-01-01\n"
+        "RBB,smq,2012-06-01,2012-07-01\n"
+    }
+    assert rejected(write(tmp_path, "overlaps", files), engine) == [
+        "regime_episodes.csv:2: start_date: smq episode of RAA overlaps the episode already in the "
+        "database from 2016-01-26 to 2021-07-13",
+        "regime_episodes.csv:3: start_date: rsp episode of RAA overlaps the episode already in the "
+        "database from 2021-07-14 ongoing",
+        "regime_episodes.csv:5: start_date: smq episode of RBB overlaps the episode at line 4",
+    ]
