@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from data_access import csv_format, db, models, vocab
 from data_access.csv_format import Column, FileSpec
+from data_access.progress import Progress
 
 TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1"})
 FALSE_WORDS = frozenset({"false", "f", "no", "n", "0"})
@@ -533,21 +535,27 @@ def import_files(
     replace: bool = False,
     wait_s: float = 600.0,
     statement_timeout_s: float = 3600.0,
+    bar: Progress | None = None,
 ) -> ImportResult:
     """Check and load a set of files in one transaction that holds the write lock.
 
     The checks against the database run inside that transaction, after the lock is taken: two
     imports at once run one after the other, and the second is checked against what the first
     stored (two files each valid alone can never store overlapping episodes between them)."""
+    bar = bar or Progress()
     problems: list[Problem] = []
+    bar.set_description("reading the files")
     parsed = _parse_all(files, problems)  # the slow part, before the lock
+    bar.set_total(sum(len(p.frame) for p in parsed.values()))
+    bar.set_description("waiting for the database")
     with db.exclusive_write(engine, wait_s=wait_s, statement_timeout_s=statement_timeout_s) as conn:
+        bar.set_description("checking against the database")
         state = _no_database_state() if replace else _database_state(conn)
         _check_with_database(files, parsed, state, problems)
         if problems:
             raise ImportRejected(problems)
         try:
-            return _load(conn, parsed, replace)
+            return _load(conn, parsed, replace, bar)
         except IntegrityError as error:
             # The checks above should leave nothing for the database to refuse; if it still does,
             # say so as a rejection (nothing is written) rather than as a traceback.
@@ -615,8 +623,24 @@ def _split_undated(parsed: ParsedFile) -> tuple[ParsedFile, ParsedFile]:
     return part(~undated), part(undated)
 
 
+# Rows per executemany call or progress update: large enough to cost nothing, small enough for
+# the bar to move smoothly.
+CHUNK_ROWS = 20_000
+
+
+def _chunks(rows: list[tuple]) -> Iterator[list[tuple]]:
+    for start in range(0, len(rows), CHUNK_ROWS):
+        yield rows[start : start + CHUNK_ROWS]
+
+
 def _write(
-    conn: Connection, table, parsed: ParsedFile, upsert: bool, was_empty: bool, undated: bool = False
+    conn: Connection,
+    table,
+    parsed: ParsedFile,
+    upsert: bool,
+    was_empty: bool,
+    undated: bool = False,
+    bar: Progress | None = None,
 ) -> int:
     """Bulk write: COPY on PostgreSQL, executemany on SQLite; upsert on the natural key.
 
@@ -628,6 +652,7 @@ def _write(
     `undated`: interventions without a start date. A unique constraint lets NULLs repeat, so
     these are upserted on the partial unique index of (trust, intervention) where the start is
     NULL instead."""
+    bar = bar or Progress()
     names, columns = _columns(parsed)
     rows = list(zip(*columns, strict=True))
     if not rows:
@@ -665,8 +690,10 @@ def _write(
             else:
                 target = f'"{table.name}"'
             with cursor.copy(f"COPY {target} ({quoted}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+                for chunk in _chunks(rows):
+                    for row in chunk:
+                        copy.write_row(row)
+                    bar.advance(len(chunk))
             if upsert:
                 cursor.execute(
                     f'INSERT INTO "{table.name}" ({quoted}) SELECT {quoted} FROM "_load_{table.name}"{conflict}'
@@ -674,7 +701,10 @@ def _write(
     elif dialect == "sqlite":
         placeholders = ", ".join("?" for _ in names)
         cursor = raw.cursor()
-        cursor.executemany(f'INSERT INTO "{table.name}" ({quoted}) VALUES ({placeholders}){conflict}', rows)
+        statement = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({placeholders}){conflict}'
+        for chunk in _chunks(rows):
+            cursor.executemany(statement, chunk)
+            bar.advance(len(chunk))
         cursor.close()
     else:  # pragma: no cover - only SQLite and PostgreSQL are supported
         raise RuntimeError(f"unsupported database {dialect}")
@@ -698,8 +728,11 @@ def clear_data(conn: Connection) -> None:
         conn.execute(delete(TABLES[stem]))
 
 
-def _load(conn: Connection, parsed: dict[str, ParsedFile], replace: bool = False) -> ImportResult:
+def _load(
+    conn: Connection, parsed: dict[str, ParsedFile], replace: bool = False, bar: Progress | None = None
+) -> ImportResult:
     """Write validated files in the caller's transaction; bump the data version for cache keys."""
+    bar = bar or Progress()
     result = ImportResult()
     # An empty table needs no conflict handling: its rows are copied straight in.
     empty = {
@@ -712,13 +745,15 @@ def _load(conn: Connection, parsed: dict[str, ParsedFile], replace: bool = False
     for stem, table in TABLES.items():
         if stem not in parsed:
             continue
+        bar.set_description(f"writing {parsed[stem].spec.filename}")
+        parts = [(parsed[stem], False)]
         if stem == "interventions":
             dated, undated = _split_undated(parsed[stem])
-            result.rows[stem] = _write(
-                conn, table, dated, upsert=not replace, was_empty=empty[stem]
-            ) + _write(conn, table, undated, upsert=not replace, was_empty=empty[stem], undated=True)
-        else:
-            result.rows[stem] = _write(conn, table, parsed[stem], upsert=not replace, was_empty=empty[stem])
+            parts = [(dated, False), (undated, True)]
+        result.rows[stem] = sum(
+            _write(conn, table, part, upsert=not replace, was_empty=empty[stem], undated=is_undated, bar=bar)
+            for part, is_undated in parts
+        )
     result.data_version = _bump_dataset(conn, parsed.get("dataset"), replace)
     return result
 
@@ -758,13 +793,16 @@ def import_directory(
     replace: bool = False,
     wait_s: float = 600.0,
     statement_timeout_s: float = 3600.0,
+    bar: Progress | None = None,
 ) -> ImportResult:
+    """Check, then load, the contract's files in `directory` (see `import_files`); `bar` counts
+    the rows written (data_access.progress)."""
     files = read_directory(directory)
     if check_only:
         parsed = validate(files, engine, replace=replace)
         return ImportResult(rows={stem: len(p.frame) for stem, p in parsed.items()})
     return import_files(
-        files, engine, replace=replace, wait_s=wait_s, statement_timeout_s=statement_timeout_s
+        files, engine, replace=replace, wait_s=wait_s, statement_timeout_s=statement_timeout_s, bar=bar
     )
 
 

@@ -18,6 +18,7 @@ from data_access import convert, db, importer
 from data_access.db import get_engine
 from data_access.errors import DatabaseBusy, DatabaseUnavailable
 from data_access.exporter import export_directory
+from data_access.progress import progress
 from data_access.schema import init_db
 from data_access.users import add_user, end_sessions, list_users, remove_user, set_password
 from smq_monitor import __version__
@@ -84,14 +85,17 @@ def cmd_import(directory: Path, check: bool, replace: bool = False) -> int:
     started = time.perf_counter()
     try:
         init_db(wait_s=timeouts.import_wait_s)
-        result = importer.import_directory(
-            directory,
-            engine,
-            check_only=check,
-            replace=replace,
-            wait_s=timeouts.import_wait_s,
-            statement_timeout_s=timeouts.import_statement_s,
-        )
+        # Rows written and rows per second on a terminal; nothing in a pipe or a log.
+        with progress("importing", unit="rows") as bar:
+            result = importer.import_directory(
+                directory,
+                engine,
+                check_only=check,
+                replace=replace,
+                wait_s=timeouts.import_wait_s,
+                statement_timeout_s=timeouts.import_statement_s,
+                bar=bar,
+            )
     except importer.ImportRejected as rejected:
         for problem in rejected.problems:
             _err(str(problem))

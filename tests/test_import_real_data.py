@@ -264,3 +264,21 @@ def test_an_overlap_names_the_episode_it_overlaps(engine, tmp_path):
         "database from 2021-07-14 ongoing",
         "regime_episodes.csv:5: start_date: smq episode of RBB overlaps the episode at line 4",
     ]
+
+
+def test_a_long_import_shows_rows_written_and_their_rate(engine, tmp_path):
+    import io
+
+    from data_access.progress import progress
+
+    values = ["trust_code,metric_id,period_start,value"]
+    values += [f"RAA,ae_4hr_pct,{2000 + i // 12}-{i % 12 + 1:02d}-01,{i % 97}" for i in range(300)]
+    files = {"trusts.csv": TRUSTS, "metrics.csv": METRICS, "metric_values.csv": "\n".join(values) + "\n"}
+    stream = io.StringIO()
+    with progress("importing", stream=stream, enabled=True, transient=False) as bar:
+        result = importer.import_directory(write(tmp_path, "long", files), engine, bar=bar)
+    shown = stream.getvalue()
+    assert result.rows["metric_values"] == 300
+    assert "305/305 rows" in shown  # 3 trusts, 2 metrics and 300 values
+    assert "rows/s" in shown
+    assert "writing metric_values.csv" in shown
