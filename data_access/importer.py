@@ -171,7 +171,16 @@ def _report(
         problems.append(Problem(spec.filename, int(line), column, reason.format(value=cell)))
 
 
-def parse_dates(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
+# The dates an import accepts: wide enough for any NHS record, and inside what every part of
+# the app can hold (pandas' nanosecond timestamps end in 1677 and 2262: a date beyond them, once
+# stored, would break the pages that show it).
+EARLIEST_DATE = pd.Timestamp("1900-01-01")
+LATEST_DATE = pd.Timestamp("2199-12-31")
+
+
+def parse_dates(raw: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """Dates as YYYY-MM-DD or DD/MM/YYYY, with two masks: cells that are not a date, and dates
+    outside EARLIEST_DATE..LATEST_DATE (both left blank in the result)."""
     iso = pd.to_datetime(raw, format="%Y-%m-%d", errors="coerce")
     need = iso.isna() & (raw != "")
     if need.any():
@@ -179,7 +188,10 @@ def parse_dates(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
         iso = iso.copy()
         iso.loc[need] = uk
     bad = (iso.isna() & (raw != "")).to_numpy()
-    return iso, bad
+    outside = (iso.notna() & ((iso < EARLIEST_DATE) | (iso > LATEST_DATE))).to_numpy()
+    if outside.any():
+        iso = iso.where(~outside)
+    return iso, bad, outside
 
 
 def parse_numbers(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
@@ -213,9 +225,18 @@ def _parse_column(
         _report(problems, spec, lines, col.name, blank, raw, "a value is required")
     kind = col.kind
     if kind == "date":
-        parsed, bad = parse_dates(raw)
+        parsed, bad, outside = parse_dates(raw)
         _report(
             problems, spec, lines, col.name, bad, raw, "'{value}' is not a date (YYYY-MM-DD or DD/MM/YYYY)"
+        )
+        _report(
+            problems,
+            spec,
+            lines,
+            col.name,
+            outside,
+            raw,
+            f"'{{value}}' is outside the dates this app holds ({EARLIEST_DATE:%Y-%m-%d} to {LATEST_DATE:%Y-%m-%d})",
         )
         return parsed
     if kind == "number":

@@ -282,3 +282,20 @@ def test_a_long_import_shows_rows_written_and_their_rate(engine, tmp_path):
     assert "305/305 rows" in shown  # 3 trusts, 2 metrics and 300 values
     assert "rows/s" in shown
     assert "writing metric_values.csv" in shown
+
+
+def test_dates_the_app_cannot_hold_are_rejected(engine, tmp_path):
+    files = {
+        "trusts.csv": TRUSTS,
+        "regime_episodes.csv": "trust_code,regime,start_date,end_date\n"
+        "RAA,smq,1500-01-01,2016-01-01\n"
+        "RBB,smq,2015-01-01,01/01/2300\n"
+        "RCC,smq,1900-01-01,2199-12-31\n",
+    }
+    assert rejected(write(tmp_path, "far", files), engine) == [
+        "regime_episodes.csv:2: start_date: '1500-01-01' is outside the dates this app holds (1900-01-01 to 2199-12-31)",
+        "regime_episodes.csv:3: end_date: '01/01/2300' is outside the dates this app holds (1900-01-01 to 2199-12-31)",
+    ]
+    files["regime_episodes.csv"] = "trust_code,regime,start_date,end_date\nRCC,smq,1900-01-01,2199-12-31\n"
+    importer.import_directory(write(tmp_path, "edges", files), engine)
+    assert importer.count_rows(engine)["regime_episodes"] == 1
