@@ -142,3 +142,14 @@ def test_a_first_large_import_never_blocks_readers(database_url, engine, tmp_pat
     assert slowest < 1.0, f"a reader waited {slowest:.1f} s"
     assert importer.count_rows(engine)["metric_values"] == len(frames["metric_values"])
     print(f"\n[first import] {during_import} reads during the write, the slowest {slowest * 1000:.0f} ms")
+
+
+def test_requests_have_a_statement_timeout_that_an_import_lifts(engine, database_url):
+    _postgres_only(database_url)
+    with db.connect() as conn:
+        assert conn.exec_driver_sql("SHOW statement_timeout").scalar() == "30s"
+        assert conn.exec_driver_sql("SHOW lock_timeout").scalar() == "5s"
+    with db.exclusive_write(engine, wait_s=60, statement_timeout_s=3600) as conn:
+        assert conn.exec_driver_sql("SHOW statement_timeout").scalar() == "1h"
+    with db.connect() as conn:  # SET LOCAL ended with the import's transaction
+        assert conn.exec_driver_sql("SHOW statement_timeout").scalar() == "30s"
