@@ -158,8 +158,8 @@ def exclusive_write(
 
     PostgreSQL: a transaction-level advisory lock, released by the commit or rollback; readers
     never wait for it. SQLite: BEGIN IMMEDIATE, which takes the write lock at the start (with WAL
-    readers go on reading). A second writer waits up to `wait_s` for the first, then gets
-    DatabaseBusy. The statement timeout of web requests is lifted to `statement_timeout_s`: a
+    readers go on reading). A second writer waits up to `wait_s` (0: no limit) for the first,
+    then gets DatabaseBusy. The statement timeout of web requests is lifted to `statement_timeout_s`: a
     large import legitimately runs for minutes. Commits when the block ends, rolls back on any
     exception."""
     wait_ms, statement_ms = int(wait_s * 1000), int(statement_timeout_s * 1000)
@@ -171,8 +171,6 @@ def exclusive_write(
                 conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
             except DatabaseUnavailable as error:
                 raise DatabaseBusy(wait_s) from error
-            # The import's own statements wait for table locks no longer than web requests do.
-            conn.exec_driver_sql(f"SET LOCAL lock_timeout = {max(wait_ms, _timeouts[1])}")
             yield conn
         return
     with engine.connect() as conn:
@@ -182,7 +180,7 @@ def exclusive_write(
         # with None it leaves transaction control to the statements below.
         raw.isolation_level = None
         try:
-            conn.exec_driver_sql(f"PRAGMA busy_timeout = {wait_ms}")
+            conn.exec_driver_sql(f"PRAGMA busy_timeout = {wait_ms or 2**31 - 1}")  # 0: no limit
             try:
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
             except DatabaseUnavailable as error:
