@@ -67,6 +67,7 @@ TRUSTS = FileSpec(
         _opt("region"),
         _opt("setting", "code", vocab.SETTINGS),
         _opt("teaching", "bool"),
+        _opt("icb"),
         _opt("evaluation_group", "code", vocab.GROUPS),
     ),
     ("trust_code",),
@@ -80,6 +81,7 @@ REGIME_EPISODES = FileSpec(
         _key("regime", "code", vocab.REGIMES),
         _key("start_date", "date"),
         _opt("end_date", "date"),
+        _opt("source"),
         _opt("notes"),
     ),
     ("trust_code", "regime", "start_date"),
@@ -131,6 +133,10 @@ METRIC_VALUES = FileSpec(
     ("trust_code", "metric_id", "period_start"),
 )
 
+# An intervention's `start_date` is part of its key but may be blank (or its column absent) when
+# nothing was delivered (`not_delivered`, `no_data`): a table of what each case study received
+# has no dates for those. At most one undated row per trust and intervention (the importer checks
+# this and the status; a partial unique index holds it in the database).
 INTERVENTIONS = FileSpec(
     "interventions",
     "interventions",
@@ -138,7 +144,7 @@ INTERVENTIONS = FileSpec(
         _key("trust_code", "trust"),
         _key("intervention", "code", vocab.INTERVENTIONS),
         _req("status", "code", vocab.INTERVENTION_STATUSES),
-        _key("start_date", "date"),
+        _opt("start_date", "date"),
         _opt("end_date", "date"),
         _opt("amount_gbp", "number"),
         _opt("partner"),
@@ -175,6 +181,10 @@ DATASET = FileSpec(
     ),
     (),
 )
+
+# The statuses an intervention without a start date may have: nothing was delivered, so there is
+# no date to give.
+UNDATED_STATUSES: tuple[str, ...] = ("not_delivered", "no_data")
 
 # Load order: parents before children.
 FILES: tuple[FileSpec, ...] = (

@@ -14,3 +14,12 @@ class DatabaseUnavailable(DataAccessError):
     refused, a dropped connection, a timeout, a lock that was not granted), with the original as
     its `__cause__` for the log.
     """
+
+
+class DatabaseBusy(DatabaseUnavailable):
+    """Another import or schema upgrade held the database's write lock for longer than this one
+    would wait; nothing was written."""
+
+    def __init__(self, waited_s: float):
+        self.waited_s = waited_s
+        super().__init__(f"another import or schema upgrade held the database for more than {waited_s:g} s")

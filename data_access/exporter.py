@@ -49,7 +49,9 @@ def export_directory(directory: Path, engine: Engine) -> dict[str, int]:
                     continue
             else:
                 table = TABLES[spec.stem]
-                order = [table.c[k] for k in spec.key]
+                # Blank keys (an undated intervention) first on every database: the files are
+                # the same bytes from SQLite and PostgreSQL.
+                order = [table.c[k].asc().nulls_first() for k in spec.key]
                 rows = conn.execute(select(*(table.c[n] for n in spec.column_names)).order_by(*order)).all()
             path = directory / spec.filename
             with path.open("w", encoding="utf-8", newline="") as handle:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,9 +17,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
-from data_access import csv_format, models, vocab
+from data_access import csv_format, db, models, vocab
 from data_access.csv_format import Column, FileSpec
+from data_access.progress import Progress
 
 TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1"})
 FALSE_WORDS = frozenset({"false", "f", "no", "n", "0"})
@@ -170,7 +171,16 @@ def _report(
         problems.append(Problem(spec.filename, int(line), column, reason.format(value=cell)))
 
 
-def parse_dates(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
+# The dates an import accepts: wide enough for any NHS record, and inside what every part of
+# the app can hold (pandas' nanosecond timestamps end in 1677 and 2262: a date beyond them, once
+# stored, would break the pages that show it).
+EARLIEST_DATE = pd.Timestamp("1900-01-01")
+LATEST_DATE = pd.Timestamp("2199-12-31")
+
+
+def parse_dates(raw: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """Dates as YYYY-MM-DD or DD/MM/YYYY, with two masks: cells that are not a date, and dates
+    outside EARLIEST_DATE..LATEST_DATE (both left blank in the result)."""
     iso = pd.to_datetime(raw, format="%Y-%m-%d", errors="coerce")
     need = iso.isna() & (raw != "")
     if need.any():
@@ -178,7 +188,10 @@ def parse_dates(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
         iso = iso.copy()
         iso.loc[need] = uk
     bad = (iso.isna() & (raw != "")).to_numpy()
-    return iso, bad
+    outside = (iso.notna() & ((iso < EARLIEST_DATE) | (iso > LATEST_DATE))).to_numpy()
+    if outside.any():
+        iso = iso.where(~outside)
+    return iso, bad, outside
 
 
 def parse_numbers(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
@@ -212,9 +225,18 @@ def _parse_column(
         _report(problems, spec, lines, col.name, blank, raw, "a value is required")
     kind = col.kind
     if kind == "date":
-        parsed, bad = parse_dates(raw)
+        parsed, bad, outside = parse_dates(raw)
         _report(
             problems, spec, lines, col.name, bad, raw, "'{value}' is not a date (YYYY-MM-DD or DD/MM/YYYY)"
+        )
+        _report(
+            problems,
+            spec,
+            lines,
+            col.name,
+            outside,
+            raw,
+            f"'{{value}}' is outside the dates this app holds ({EARLIEST_DATE:%Y-%m-%d} to {LATEST_DATE:%Y-%m-%d})",
         )
         return parsed
     if kind == "number":
@@ -282,12 +304,16 @@ def parse_file(raw: bytes, spec: FileSpec, problems: list[Problem]) -> ParsedFil
 
 
 def _check_duplicate_keys(parsed: ParsedFile, problems: list[Problem]) -> None:
-    key = list(parsed.spec.key)
+    key = [k for k in parsed.spec.key if k in parsed.frame.columns]
     if not key or parsed.frame.empty:
         return
     frame = parsed.frame[key]
-    if frame.isna().any(axis=None):
-        frame = frame.dropna()
+    # A blank in a key column that must have a value is reported already; a key column that may
+    # be blank (an intervention's start date) makes blank part of the key: two undated rows of
+    # one trust and intervention are duplicates.
+    required = [k for k in key if parsed.spec.column(k).nonblank]
+    if frame[required].isna().any(axis=None):
+        frame = frame.dropna(subset=required)
     dup = frame.duplicated(keep=False)
     if not dup.any():
         return
@@ -336,6 +362,52 @@ def _check_order(parsed: ParsedFile, start: str, end: str, problems: list[Proble
     )
 
 
+def _check_lengths(parsed: ParsedFile, problems: list[Problem]) -> None:
+    """Text longer than its database column is a problem of the file, on every database.
+
+    The limits are read from the models, so they cannot drift from the schema; without this
+    SQLite would store the text and PostgreSQL refuse it."""
+    table = TABLES.get(parsed.spec.stem, models.DatasetInfo.__table__)
+    for name in parsed.present:
+        limit = getattr(table.c[name].type, "length", None)
+        if not limit or parsed.spec.column(name).kind in ("date", "number", "bool"):
+            continue
+        series = parsed.frame[name]
+        lengths = series.map(lambda v: len(v) if isinstance(v, str) else 0).to_numpy()
+        too_long = lengths > limit
+        if too_long.any():
+            for line, length in zip(parsed.lines[too_long], lengths[too_long], strict=True):
+                problems.append(
+                    Problem(
+                        parsed.spec.filename,
+                        int(line),
+                        name,
+                        f"{int(length)} characters is longer than the {limit} this column holds",
+                    )
+                )
+
+
+def _check_undated(parsed: ParsedFile, problems: list[Problem]) -> None:
+    """An intervention may lack a start date only when nothing was delivered."""
+    frame = parsed.frame
+    if "status" not in frame.columns:
+        return
+    starts = frame["start_date"] if "start_date" in frame.columns else pd.Series(pd.NaT, index=frame.index)
+    bad = (
+        starts.isna() & frame["status"].notna() & ~frame["status"].isin(csv_format.UNDATED_STATUSES)
+    ).to_numpy()
+    allowed = " or ".join(csv_format.UNDATED_STATUSES)
+    _report(
+        problems,
+        parsed.spec,
+        parsed.lines,
+        "start_date",
+        bad,
+        frame["status"],
+        f"a start date is required when status is '{{value}}' (only {allowed} may be undated)",
+    )
+
+
 def _check_overlaps(parsed: ParsedFile, existing: pd.DataFrame, problems: list[Problem]) -> None:
     """Episodes of one regime for one trust must not overlap, after merging with the database."""
     frame = parsed.frame.dropna(subset=["trust_code", "regime", "start_date"]).copy()
@@ -363,66 +435,74 @@ def _check_overlaps(parsed: ParsedFile, existing: pd.DataFrame, problems: list[P
     previous_end = previous_end.fillna(far_future).where(previous_open | previous_end.notna())
     previous_line = merged.groupby(["trust_code", "regime"])["_line"].shift(1)
     clash = previous_end.notna() & (merged["start_date"] <= previous_end)
+    previous_start = merged.groupby(["trust_code", "regime"])["start_date"].shift(1)
+    previous_stored_end = merged.groupby(["trust_code", "regime"])["end_date"].shift(1)
+
+    def stored(start: pd.Timestamp, end: pd.Timestamp) -> str:
+        until = "ongoing" if pd.isna(end) else f"to {end:%Y-%m-%d}"
+        return f"the episode already in the database from {start:%Y-%m-%d} {until}"
+
     for _, row in merged[clash].iterrows():
-        prev = previous_line.loc[row.name]
-        line = int(row["_line"]) if row["_line"] else int(prev)
-        other = f"line {int(prev)}" if prev else "an episode already in the database"
-        problems.append(
-            Problem(
-                parsed.spec.filename,
-                line,
-                "start_date",
-                f"{row['regime']} episode of {row['trust_code']} overlaps the episode at {other}",
-            )
-        )
+        prev = int(previous_line.loc[row.name])
+        what = f"{row['regime']} episode of {row['trust_code']} overlaps"
+        if row["_line"] and prev:  # two rows of the file
+            line, other = int(row["_line"]), f"the episode at line {prev}"
+        elif row["_line"]:  # the file's row starts during a stored episode
+            line = int(row["_line"])
+            other = stored(previous_start.loc[row.name], previous_stored_end.loc[row.name])
+        else:  # a stored episode starts during the file's row
+            line, other = prev, stored(row["start_date"], row["end_date"])
+        problems.append(Problem(parsed.spec.filename, line, "start_date", f"{what} {other}"))
 
 
 # --------------------------------------------------------------------------------------------
 # Public API
 
 
-def _database_state(engine: Engine | None) -> tuple[set[str], set[str], pd.DataFrame]:
-    empty = pd.DataFrame(columns=["trust_code", "regime", "start_date", "end_date"])
-    if engine is None:
-        return set(), set(), empty
-    with engine.connect() as conn:
-        trusts = set(conn.scalars(select(models.Trust.trust_code)))
-        metrics = set(conn.scalars(select(models.Metric.metric_id)))
-        episodes = pd.DataFrame(
-            conn.execute(
-                select(
-                    models.RegimeEpisode.trust_code,
-                    models.RegimeEpisode.regime,
-                    models.RegimeEpisode.start_date,
-                    models.RegimeEpisode.end_date,
-                )
-            ).all(),
-            columns=["trust_code", "regime", "start_date", "end_date"],
-        )
+def _no_database_state() -> tuple[set[str], set[str], pd.DataFrame]:
+    return set(), set(), pd.DataFrame(columns=["trust_code", "regime", "start_date", "end_date"])
+
+
+def _database_state(conn: Connection) -> tuple[set[str], set[str], pd.DataFrame]:
+    """What the checks need from the database: its trusts, metrics and episodes."""
+    trusts = set(conn.scalars(select(models.Trust.trust_code)))
+    metrics = set(conn.scalars(select(models.Metric.metric_id)))
+    episodes = pd.DataFrame(
+        conn.execute(
+            select(
+                models.RegimeEpisode.trust_code,
+                models.RegimeEpisode.regime,
+                models.RegimeEpisode.start_date,
+                models.RegimeEpisode.end_date,
+            )
+        ).all(),
+        columns=["trust_code", "regime", "start_date", "end_date"],
+    )
     for col in ("start_date", "end_date"):
         episodes[col] = pd.to_datetime(episodes[col])
     return trusts, metrics, episodes
 
 
-def validate(
-    files: dict[str, bytes], engine: Engine | None = None, replace: bool = False
-) -> dict[str, ParsedFile]:
-    """Parse and check a set of CSV files given as {filename: bytes}.
-
-    Raises ImportRejected listing every problem. References may point at rows already in the
-    database unless ``replace`` (the import will replace the database's contents).
-    """
-    problems: list[Problem] = []
-    if csv_format.TRUSTS.filename not in files:
-        problems.append(Problem(csv_format.TRUSTS.filename, 0, "-", "trusts.csv is required"))
+def _parse_all(files: dict[str, bytes], problems: list[Problem]) -> dict[str, ParsedFile]:
+    """Every file parsed and checked on its own (no database needed)."""
     parsed: dict[str, ParsedFile] = {}
     for spec in csv_format.FILES:
         if spec.filename in files:
             result = parse_file(files[spec.filename], spec, problems)
             if result is not None:
+                _check_lengths(result, problems)
                 parsed[spec.stem] = result
+    return parsed
 
-    db_trusts, db_metrics, db_episodes = _database_state(None if replace else engine)
+
+def _check_with_database(
+    files: dict[str, bytes],
+    parsed: dict[str, ParsedFile],
+    state: tuple[set[str], set[str], pd.DataFrame],
+    problems: list[Problem],
+) -> None:
+    """The checks across files and against what the database already holds."""
+    db_trusts, db_metrics, db_episodes = state
     known_trusts = set(db_trusts)
     if "trusts" in parsed:
         known_trusts |= set(parsed["trusts"].frame["trust_code"].dropna())
@@ -430,8 +510,9 @@ def validate(
     if "metrics" in parsed:
         known_metrics |= set(parsed["metrics"].frame["metric_id"].dropna())
     # A trusts.csv or metrics.csv that could not be read is already reported; checking references
-    # against it would bury that one problem under a false one per row.
-    trusts_readable = "trusts" in parsed
+    # against it would bury that one problem under a false one per row. Without trusts.csv every
+    # trust named must already be in the database (a month of new values loads on its own).
+    trusts_readable = "trusts" in parsed or csv_format.TRUSTS.filename not in files
     metrics_readable = "metrics" in parsed or csv_format.METRICS.filename not in files
     for stem, item in parsed.items():
         if trusts_readable and stem not in ("trusts", "dataset") and "trust_code" in item.frame.columns:
@@ -441,11 +522,68 @@ def validate(
     for stem in ("regime_episodes", "interventions"):
         if stem in parsed:
             _check_order(parsed[stem], "start_date", "end_date", problems)
+    if "interventions" in parsed:
+        _check_undated(parsed["interventions"], problems)
     if "regime_episodes" in parsed:
         _check_overlaps(parsed["regime_episodes"], db_episodes, problems)
+
+
+def validate(
+    files: dict[str, bytes], engine: Engine | None = None, replace: bool = False
+) -> dict[str, ParsedFile]:
+    """Parse and check a set of CSV files given as {filename: bytes}, writing nothing.
+
+    Raises ImportRejected listing every problem. References may point at rows already in the
+    database unless ``replace`` (the import will replace the database's contents). This is
+    `--check`: an import runs the same checks again inside its write transaction
+    (`import_files`), since the database may change in between."""
+    problems: list[Problem] = []
+    parsed = _parse_all(files, problems)
+    if engine is None or replace:
+        state = _no_database_state()
+    else:
+        with engine.connect() as conn:
+            state = _database_state(conn)
+    _check_with_database(files, parsed, state, problems)
     if problems:
         raise ImportRejected(problems)
     return parsed
+
+
+def import_files(
+    files: dict[str, bytes],
+    engine: Engine,
+    replace: bool = False,
+    wait_s: float = 600.0,
+    statement_timeout_s: float = 3600.0,
+    bar: Progress | None = None,
+) -> ImportResult:
+    """Check and load a set of files in one transaction that holds the write lock.
+
+    The checks against the database run inside that transaction, after the lock is taken: two
+    imports at once run one after the other, and the second is checked against what the first
+    stored (two files each valid alone can never store overlapping episodes between them)."""
+    bar = bar or Progress()
+    problems: list[Problem] = []
+    bar.set_description("reading the files")
+    parsed = _parse_all(files, problems)  # the slow part, before the lock
+    bar.set_total(sum(len(p.frame) for p in parsed.values()))
+    bar.set_description("waiting for the database")
+    with db.exclusive_write(engine, wait_s=wait_s, statement_timeout_s=statement_timeout_s) as conn:
+        bar.set_description("checking against the database")
+        state = _no_database_state() if replace else _database_state(conn)
+        _check_with_database(files, parsed, state, problems)
+        if problems:
+            raise ImportRejected(problems)
+        try:
+            return _load(conn, parsed, replace, bar)
+        except IntegrityError as error:
+            # The checks above should leave nothing for the database to refuse; if it still does,
+            # say so as a rejection (nothing is written) rather than as a traceback.
+            reason = str(error.orig or error).strip().splitlines()[0][:300]
+            raise ImportRejected(
+                [Problem("-", 0, "-", f"the database refused the rows: {reason}")]
+            ) from error
 
 
 def read_directory(directory: Path) -> dict[str, bytes]:
@@ -492,20 +630,58 @@ def _records(parsed: ParsedFile) -> list[dict]:
     return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
-def _write(conn: Connection, table, parsed: ParsedFile, upsert: bool, was_empty: bool) -> int:
+def _split_undated(parsed: ParsedFile) -> tuple[ParsedFile, ParsedFile]:
+    """Interventions with a start date, and those without (upserted on another key)."""
+    frame = parsed.frame
+    if "start_date" in frame.columns:
+        undated = frame["start_date"].isna().to_numpy()
+    else:
+        undated = np.ones(len(frame), dtype=bool)
+
+    def part(mask: np.ndarray) -> ParsedFile:
+        return ParsedFile(parsed.spec, frame.loc[mask], parsed.lines[mask], parsed.present)
+
+    return part(~undated), part(undated)
+
+
+# Rows per executemany call or progress update: large enough to cost nothing, small enough for
+# the bar to move smoothly.
+CHUNK_ROWS = 20_000
+
+
+def _chunks(rows: list[tuple]) -> Iterator[list[tuple]]:
+    for start in range(0, len(rows), CHUNK_ROWS):
+        yield rows[start : start + CHUNK_ROWS]
+
+
+def _write(
+    conn: Connection,
+    table,
+    parsed: ParsedFile,
+    upsert: bool,
+    was_empty: bool,
+    undated: bool = False,
+    bar: Progress | None = None,
+) -> int:
     """Bulk write: COPY on PostgreSQL, executemany on SQLite; upsert on the natural key.
 
-    `was_empty`: the table held no rows before this import. It then needs no conflict handling,
-    and nobody can be reading it, so PostgreSQL may drop and rebuild its keys and indexes around
-    the COPY (see `_without_checks`)."""
+    `was_empty`: the table held no rows before this import, so it needs no conflict handling:
+    PostgreSQL copies straight into it. Its keys and indexes stay in place: dropping them for the
+    COPY would take an ACCESS EXCLUSIVE lock that every reader of the dashboard would queue
+    behind until the import commits (a plain COPY or INSERT blocks no reader).
+
+    `undated`: interventions without a start date. A unique constraint lets NULLs repeat, so
+    these are upserted on the partial unique index of (trust, intervention) where the start is
+    NULL instead."""
+    bar = bar or Progress()
     names, columns = _columns(parsed)
     rows = list(zip(*columns, strict=True))
     if not rows:
         return 0
-    key = list(parsed.spec.key)
+    key = [k for k in parsed.spec.key if not (undated and k == "start_date")]
     dialect = conn.dialect.name
     quoted = ", ".join(f'"{n}"' for n in names)
-    updates = [n for n in names if n not in key]
+    updates = [n for n in names if n not in key and not (undated and n == "start_date")]
     if was_empty:
         upsert = False  # the fast path applies
     if upsert:
@@ -519,15 +695,13 @@ def _write(conn: Connection, table, parsed: ParsedFile, upsert: bool, was_empty:
             if updates
             else "DO NOTHING"
         )
-        conflict = f" ON CONFLICT ({', '.join(key)}) {action}"
+        where = " WHERE start_date IS NULL" if undated else ""
+        conflict = f" ON CONFLICT ({', '.join(key)}){where} {action}"
     else:
         conflict = ""
     raw = conn.connection.driver_connection
     if dialect == "postgresql":
-        with (
-            raw.cursor() as cursor,
-            _without_checks(cursor, table.name, enabled=was_empty and len(rows) >= BULK_ROWS),
-        ):
+        with raw.cursor() as cursor:
             if upsert:
                 cursor.execute(
                     f'CREATE TEMP TABLE IF NOT EXISTS "_load_{table.name}" (LIKE "{table.name}" INCLUDING DEFAULTS) ON COMMIT DROP'
@@ -537,8 +711,10 @@ def _write(conn: Connection, table, parsed: ParsedFile, upsert: bool, was_empty:
             else:
                 target = f'"{table.name}"'
             with cursor.copy(f"COPY {target} ({quoted}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+                for chunk in _chunks(rows):
+                    for row in chunk:
+                        copy.write_row(row)
+                    bar.advance(len(chunk))
             if upsert:
                 cursor.execute(
                     f'INSERT INTO "{table.name}" ({quoted}) SELECT {quoted} FROM "_load_{table.name}"{conflict}'
@@ -546,49 +722,14 @@ def _write(conn: Connection, table, parsed: ParsedFile, upsert: bool, was_empty:
     elif dialect == "sqlite":
         placeholders = ", ".join("?" for _ in names)
         cursor = raw.cursor()
-        cursor.executemany(f'INSERT INTO "{table.name}" ({quoted}) VALUES ({placeholders}){conflict}', rows)
+        statement = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({placeholders}){conflict}'
+        for chunk in _chunks(rows):
+            cursor.executemany(statement, chunk)
+            bar.advance(len(chunk))
         cursor.close()
     else:  # pragma: no cover - only SQLite and PostgreSQL are supported
         raise RuntimeError(f"unsupported database {dialect}")
     return len(rows)
-
-
-# From this many rows into a PostgreSQL table empty before the import, its foreign keys and secondary indexes are
-# dropped for the COPY and built again after it (PostgreSQL's advice for populating a database):
-# one join checks the keys instead of two lookups per row, and each index is built in one pass.
-BULK_ROWS = 100_000
-
-
-@contextmanager
-def _without_checks(cursor, table: str, enabled: bool) -> Iterator[None]:
-    """Inside the import's transaction: drop `table`'s foreign keys and non-unique indexes, and
-    re-create them from their own definitions on the way out. DDL is transactional in PostgreSQL,
-    so an import that fails or is killed leaves the schema as it was; the validation has already
-    checked every reference, so re-adding the keys cannot fail on good data."""
-    if not enabled:
-        yield
-        return
-    cursor.execute(
-        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE conrelid = %s::regclass AND contype = 'f'",
-        (table,),
-    )
-    keys = cursor.fetchall()
-    cursor.execute(
-        "SELECT i.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
-        "WHERE x.indrelid = %s::regclass AND NOT x.indisunique AND NOT x.indisprimary",
-        (table,),
-    )
-    indexes = cursor.fetchall()
-    for name, _ in keys:
-        cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
-    for name, _ in indexes:
-        cursor.execute(f'DROP INDEX "{name}"')
-    yield
-    for _, definition in indexes:
-        cursor.execute(definition)
-    for name, definition in keys:
-        cursor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
 
 
 TABLES = {
@@ -608,31 +749,40 @@ def clear_data(conn: Connection) -> None:
         conn.execute(delete(TABLES[stem]))
 
 
-def load(engine: Engine, parsed: dict[str, ParsedFile], replace: bool = False) -> ImportResult:
-    """Write validated files in one transaction; bump the data version for cache keys."""
+def _load(
+    conn: Connection, parsed: dict[str, ParsedFile], replace: bool = False, bar: Progress | None = None
+) -> ImportResult:
+    """Write validated files in the caller's transaction; bump the data version for cache keys."""
+    bar = bar or Progress()
     result = ImportResult()
-    with engine.begin() as conn:
-        # Only a table nobody could have been reading gets the bulk path: dropping its keys locks
-        # it for the whole transaction, which a live dashboard would feel.
-        empty = {
-            stem: conn.execute(select(table).limit(1)).first() is None
-            for stem, table in TABLES.items()
-            if stem in parsed
-        }
-        if replace:
-            clear_data(conn)
-        for stem, table in TABLES.items():
-            if stem in parsed:
-                result.rows[stem] = _write(
-                    conn, table, parsed[stem], upsert=not replace, was_empty=empty[stem]
-                )
-        result.data_version = _bump_dataset(conn, parsed.get("dataset"), replace)
+    # An empty table needs no conflict handling: its rows are copied straight in.
+    empty = {
+        stem: conn.execute(select(table).limit(1)).first() is None
+        for stem, table in TABLES.items()
+        if stem in parsed
+    }
+    if replace:
+        clear_data(conn)
+    for stem, table in TABLES.items():
+        if stem not in parsed:
+            continue
+        bar.set_description(f"writing {parsed[stem].spec.filename}")
+        parts = [(parsed[stem], False)]
+        if stem == "interventions":
+            dated, undated = _split_undated(parsed[stem])
+            parts = [(dated, False), (undated, True)]
+        result.rows[stem] = sum(
+            _write(conn, table, part, upsert=not replace, was_empty=empty[stem], undated=is_undated, bar=bar)
+            for part, is_undated in parts
+        )
+    result.data_version = _bump_dataset(conn, parsed.get("dataset"), replace)
     return result
 
 
 def _bump_dataset(conn: Connection, dataset: ParsedFile | None, replace: bool) -> int:
+    """Add one to the data version in one statement (never read, then write: two writers would
+    both write the same number and caches would go on serving the older data)."""
     info = models.DatasetInfo.__table__
-    current = conn.execute(select(info.c.data_version).where(info.c.id == 1)).scalar()
     now = datetime.now(UTC).replace(tzinfo=None)
     values: dict = {"imported_at": now}
     if replace:
@@ -640,26 +790,41 @@ def _bump_dataset(conn: Connection, dataset: ParsedFile | None, replace: bool) -
     if dataset is not None and len(dataset.frame):
         row = _records(dataset)[0]
         values.update(row)
-    if current is None:
+    bumped = conn.execute(
+        update(info)
+        .where(info.c.id == 1)
+        .values(data_version=info.c.data_version + 1, **values)
+        .returning(info.c.data_version)
+    ).scalar()
+    if bumped is None:
         conn.execute(insert(info).values(id=1, data_version=1, **values))
         return 1
-    conn.execute(update(info).where(info.c.id == 1).values(data_version=current + 1, **values))
-    return int(current) + 1
+    return int(bumped)
 
 
 def bump_data_version(engine: Engine) -> int:
-    with engine.begin() as conn:
+    with db.exclusive_write(engine) as conn:
         return _bump_dataset(conn, None, replace=False)
 
 
 def import_directory(
-    directory: Path, engine: Engine, check_only: bool = False, replace: bool = False
+    directory: Path,
+    engine: Engine,
+    check_only: bool = False,
+    replace: bool = False,
+    wait_s: float = 600.0,
+    statement_timeout_s: float = 3600.0,
+    bar: Progress | None = None,
 ) -> ImportResult:
+    """Check, then load, the contract's files in `directory` (see `import_files`); `bar` counts
+    the rows written (data_access.progress)."""
     files = read_directory(directory)
-    parsed = validate(files, engine, replace=replace)
     if check_only:
+        parsed = validate(files, engine, replace=replace)
         return ImportResult(rows={stem: len(p.frame) for stem, p in parsed.items()})
-    return load(engine, parsed, replace=replace)
+    return import_files(
+        files, engine, replace=replace, wait_s=wait_s, statement_timeout_s=statement_timeout_s, bar=bar
+    )
 
 
 def count_rows(engine: Engine) -> dict[str, int]:

@@ -66,7 +66,7 @@ def _plain(text: str, status: int = 200) -> Response:
 def create_server(settings: Settings | None = None) -> Flask:
     settings = settings or load_settings()
     observability.configure_logging(settings.log_format, settings.log_level)
-    db.configure(settings.database_url)
+    db.configure(settings.database_url, settings.db_timeouts.statement_ms, settings.db_timeouts.lock_ms)
     server = Flask("smq_monitor", static_folder=None)
     server.config.update(settings.flask_config())
     server.config["SMQ_SETTINGS"] = settings

@@ -1,7 +1,7 @@
 """The `smq-monitor` command (contract §1).
 
 Exit status: 0 on success, 1 when the input is rejected (every problem on stderr), 2 on a
-usage error.
+usage error, 3 when the database failed or stayed busy (nothing was written; try again).
 """
 
 from __future__ import annotations
@@ -16,13 +16,15 @@ from pathlib import Path
 
 from data_access import convert, db, importer
 from data_access.db import get_engine
+from data_access.errors import DatabaseBusy, DatabaseUnavailable
 from data_access.exporter import export_directory
+from data_access.progress import progress
 from data_access.schema import init_db
 from data_access.users import add_user, end_sessions, list_users, remove_user, set_password
 from smq_monitor import __version__
-from smq_monitor.config import database_url_from_environment
+from smq_monitor.config import database_timeouts_from_environment, database_url_from_environment
 
-EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_UNAVAILABLE = 0, 1, 2, 3
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -79,15 +81,32 @@ def cmd_import(directory: Path, check: bool, replace: bool = False) -> int:
         _err(f"smq-monitor: {directory} is not a folder")
         return EXIT_USAGE
     engine = get_engine()
-    init_db()
+    timeouts = database_timeouts_from_environment()
     started = time.perf_counter()
     try:
-        result = importer.import_directory(directory, engine, check_only=check, replace=replace)
+        init_db(wait_s=timeouts.import_wait_s)
+        # Rows written and rows per second on a terminal; nothing in a pipe or a log.
+        with progress("importing", unit="rows") as bar:
+            result = importer.import_directory(
+                directory,
+                engine,
+                check_only=check,
+                replace=replace,
+                wait_s=timeouts.import_wait_s,
+                statement_timeout_s=timeouts.import_statement_s,
+                bar=bar,
+            )
     except importer.ImportRejected as rejected:
         for problem in rejected.problems:
             _err(str(problem))
         _err(f"import rejected: {len(rejected.problems)} problem(s); nothing was written")
         return EXIT_REJECTED
+    except DatabaseBusy as busy:
+        _err(f"smq-monitor: {busy}; nothing was written: try again when it has finished (SMQ_IMPORT_WAIT_S)")
+        return EXIT_UNAVAILABLE
+    except DatabaseUnavailable as failed:
+        _err(f"smq-monitor: the database failed during the import ({failed}); nothing was written")
+        return EXIT_UNAVAILABLE
     elapsed = time.perf_counter() - started
     verb = "checked" if check else "imported"
     summary = ", ".join(f"{stem} {count:,}" for stem, count in result.rows.items())
@@ -119,7 +138,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: 2 for usage errors, 0 for --help
         return int(exc.code or 0)
-    db.configure(database_url_from_environment())
+    timeouts = database_timeouts_from_environment()
+    # An operator's command may run long statements (an export of every value); it waits for
+    # locks no longer than a web request would.
+    db.configure(database_url_from_environment(), timeouts.import_statement_s * 1000, timeouts.lock_ms)
     try:
         if args.command == "init-db":
             init_db()

@@ -158,6 +158,33 @@ def _int(name: str, default: int, minimum: int = 0) -> int:
 
 
 @dataclass(frozen=True)
+class DatabaseTimeouts:
+    """How long the database may keep a caller waiting (PostgreSQL; 0 means no limit).
+
+    A web request's statement runs at most `statement_ms` and waits at most `lock_ms` for a lock,
+    then ends as an outage (the banner), so no worker thread hangs behind a held lock. An import
+    waits up to `import_wait_s` for another import to finish, and its own statements may run for
+    `import_statement_s` (a large first import takes minutes)."""
+
+    statement_ms: int = 30_000
+    lock_ms: int = 5_000
+    import_wait_s: int = 600
+    import_statement_s: int = 3600
+
+
+def database_timeouts_from_environment() -> DatabaseTimeouts:
+    """`SMQ_DB_STATEMENT_TIMEOUT_MS`, `SMQ_DB_LOCK_TIMEOUT_MS`, `SMQ_IMPORT_WAIT_S`,
+    `SMQ_IMPORT_STATEMENT_TIMEOUT_S`, each a whole number (0: no limit)."""
+    default = DatabaseTimeouts()
+    return DatabaseTimeouts(
+        statement_ms=_int("SMQ_DB_STATEMENT_TIMEOUT_MS", default.statement_ms),
+        lock_ms=_int("SMQ_DB_LOCK_TIMEOUT_MS", default.lock_ms),
+        import_wait_s=_int("SMQ_IMPORT_WAIT_S", default.import_wait_s),
+        import_statement_s=_int("SMQ_IMPORT_STATEMENT_TIMEOUT_S", default.import_statement_s),
+    )
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str
     debug: bool
@@ -187,6 +214,7 @@ class Settings:
     pack_queue: int = 4
     # How long /healthz and /readyz wait for the database before answering 503.
     health_timeout_s: float = 2.0
+    db_timeouts: DatabaseTimeouts = DatabaseTimeouts()
 
     @property
     def production(self) -> bool:
@@ -255,6 +283,7 @@ def load_settings(**overrides) -> Settings:
         or Settings.pack_quota_signed_in,
         "pack_threads": _int("SMQ_PACK_THREADS", 2, minimum=1),
         "pack_queue": _int("SMQ_PACK_QUEUE", 4, minimum=0),
+        "db_timeouts": database_timeouts_from_environment(),
     }
     values.update(overrides)
     return Settings(**values)

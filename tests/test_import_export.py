@@ -184,11 +184,17 @@ def test_bom_and_uk_dates_and_cqc_labels_accepted(engine, tmp_path):
         )
 
 
-def test_trusts_csv_is_required(engine, tmp_path):
-    folder = datasets.write(tmp_path / "no-trusts", {"metrics.csv": datasets.METRICS})
+def test_without_trusts_csv_every_trust_named_must_be_known(engine, tmp_path):
+    files = {
+        "metrics.csv": datasets.METRICS,
+        "metric_values.csv": "trust_code,metric_id,period_start,value\nRAA,ae_4hr,2015-01-01,1\n",
+    }
     with pytest.raises(importer.ImportRejected) as rejected:
-        importer.import_directory(folder, engine)
-    assert "trusts.csv is required" in str(rejected.value.problems[0])
+        importer.import_directory(datasets.write(tmp_path / "no-trusts", files), engine)
+    assert [str(p) for p in rejected.value.problems] == [
+        "metric_values.csv:2: trust_code: unknown trust 'RAA'"
+    ]
+    assert all(v == 0 for v in rows(engine).values())
 
 
 def test_overlap_with_an_episode_already_in_the_database(mini_db, tmp_path):
@@ -287,15 +293,15 @@ def schema(engine) -> dict:
 
 
 def test_a_bulk_first_import_keeps_every_key_and_index(engine, tmp_path):
-    """PostgreSQL drops a large empty table's keys and indexes for the COPY: they must all be back,
-    and still enforced, after the import."""
+    """A large first import (PostgreSQL copies straight into the empty tables) leaves every key and
+    index in place, and still enforced."""
     from sqlalchemy.exc import IntegrityError
 
     from data_access import demo
 
     before = schema(engine)
     frames = demo.generate(seed=3, scale=0.4)
-    assert len(frames["metric_values"]) >= importer.BULK_ROWS  # large enough for the bulk path
+    assert len(frames["metric_values"]) >= 100_000
     demo.write_csvs(frames, tmp_path / "demo")
     result = importer.import_directory(tmp_path / "demo", engine)
     assert result.rows["metric_values"] == len(frames["metric_values"]) == rows(engine)["metric_values"]
