@@ -15,7 +15,7 @@ from dashboard.figures.data_quality import file_spec_rows, key_words
 from dashboard.labels import GROUP_LABELS, TYPE_LABELS, label
 from data_access.csv_format import FILES, FileSpec
 from data_access.filters import Filters
-from data_access.groups import GROUP_RULES
+from data_access.groups import GROUP_RULES, SPELL_RULE
 from data_access.viewer import Viewer
 from data_access.vocab import CP_GROUPS
 from layouts import components
@@ -88,7 +88,8 @@ def group_rules(viewer: Viewer) -> html.Div:
             "their trusts appear under the rules above, as if they had never been on that list.",
             className="smq-muted smq-small",
         )
-    return html.Div([html.P(note), html.Ol(items, id=Ids.GROUP_RULES, className="dq-rules"), extra])
+    spells = html.P(SPELL_RULE, id="data-spell-rule")
+    return html.Div([spells, html.P(note), html.Ol(items, id=Ids.GROUP_RULES, className="dq-rules"), extra])
 
 
 def spc_rules() -> html.Div:
@@ -255,8 +256,9 @@ def csv_format(viewer: Viewer) -> html.Div:
             ),
             html.P(
                 "UTF-8 (an Excel byte-order mark is fine), comma-separated, one header row, columns in any "
-                "order. Codes are case-insensitive. A blank cell means unknown. Every file may be absent "
-                "except trusts.csv; re-importing the same rows changes nothing.",
+                "order. Codes are case-insensitive. A blank cell means unknown. Every file may be absent, "
+                "trusts.csv too when every trust the other files name is already loaded; re-importing "
+                "the same rows changes nothing.",
                 className="smq-muted",
             ),
             html.Div([file_table(spec, viewer.sees_any_cp) for spec in FILES], className="dq-files"),
