@@ -3,6 +3,7 @@
 from callbacks import (  # noqa: F401
     costs,
     data_page,
+    filterbar,
     interventions,
     overview,
     shell,

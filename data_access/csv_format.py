@@ -67,6 +67,7 @@ TRUSTS = FileSpec(
         _opt("region"),
         _opt("setting", "code", vocab.SETTINGS),
         _opt("teaching", "bool"),
+        _opt("icb"),
         _opt("evaluation_group", "code", vocab.GROUPS),
     ),
     ("trust_code",),

@@ -23,3 +23,8 @@ class Filter:
     FROM = "filter-from"
     TO = "filter-to"
     TRUST = "filter-trust"
+    ICB = "filter-icb"
+    ENTERED = "filter-entered"
+    EXITED = "filter-exited"
+    COHORT = "filter-cohort"
+    MORE = "filter-more"
