@@ -105,21 +105,20 @@ def _with_selected(group: pd.DataFrame, selected: pd.DataFrame) -> pd.DataFrame:
 @callback(
     Output(Ids.METRIC, "options"),
     Output(Ids.METRIC, "value"),
-    Output(Shell.URL, "search", allow_duplicate=True),
     Input(Shell.URL, "search"),
     State(Ids.METRIC, "value"),
     prevent_initial_call=True,
 )
 def metric_from_url(search: str | None, shown: str | None):
-    """Offer only the metrics that apply to the chosen types: when a change of type removes the
-    chosen metric, the control and the URL move together to the one the chart shows."""
+    """Offer only the metrics that apply to the chosen types, and show the one the chart shows:
+    when a change of type removes the chosen metric, the control moves to a valid one (and
+    `url_from_metric` then writes it into the URL). Only this page's controls are outputs, so Dash
+    skips the callback on other pages."""
     filters, _ = filters_from(search)
     options = metric_options(applicable_types(filters, viewer()))
     metric_id = default_metric(filters, options)
     listed = [{"label": o["label"], "value": o["value"]} for o in options]
-    if filters.metric is not None and metric_id is not None and filters.metric != metric_id:
-        return listed, metric_id, search_for(filters.with_(metrics=(metric_id,)))
-    return listed, no_update if metric_id == shown else metric_id, no_update
+    return listed, no_update if metric_id == shown else metric_id
 
 
 @callback(
@@ -129,12 +128,17 @@ def metric_from_url(search: str | None, shown: str | None):
     prevent_initial_call=True,
 )
 def url_from_metric(metric_id, search: str | None):
-    """A metric the user picks goes into the URL (the one shown by default stays implicit)."""
+    """The metric on screen goes into the URL when it differs from the URL's: one the user
+    picked, or the valid one that replaced a metric the chosen types do not have."""
     if not isinstance(metric_id, str) or not metric_id:
         return no_update
     filters, _ = filters_from(search)
     options = metric_options(applicable_types(filters, viewer()))
-    if metric_id == default_metric(filters, options) or metric_id not in {o["value"] for o in options}:
+    if metric_id not in {o["value"] for o in options}:
+        return no_update
+    if filters.metric == metric_id or (
+        filters.metric is None and metric_id == default_metric(filters, options)
+    ):
         return no_update
     return search_for(filters.with_(metrics=(metric_id,)))
 

@@ -85,16 +85,31 @@ def download(client, view: str, search: str = ""):
     return client.get(f"/download/{view}.csv{search}")
 
 
-def answer(client, output: str, search: str = "", path: str = "/", values: dict | None = None) -> dict:
-    """Call the one callback whose outputs include `output` ("component.property") as the browser
-    would, with the URL's `search` and `path` and any other input or state in `values`
-    ("component.property" → value); return its response by component and property."""
+def answer(
+    client,
+    output: str,
+    search: str = "",
+    path: str = "/",
+    values: dict | None = None,
+    inputs: list[str] | None = None,
+) -> dict:
+    """Call the first callback whose outputs include `output` ("component.property") and, when
+    given, whose inputs are exactly `inputs`, as the browser would: with the URL's `search` and
+    `path` and any other input or state in `values` ("component.property" → value). Returns its
+    response by component and property."""
     dependencies = client.get("/_dash-dependencies").get_json()
 
     def parts(outputs: str) -> list[str]:
         return [o.split("@")[0] for o in outputs.strip(".").split("...")]
 
-    dep = next(d for d in dependencies if output in parts(d["output"]))
+    def named(entries: list[dict]) -> list[str]:
+        return [f"{e['id']}.{e['property']}" for e in entries]
+
+    dep = next(
+        d
+        for d in dependencies
+        if output in parts(d["output"]) and (inputs is None or named(d["inputs"]) == inputs)
+    )
     values = values or {}
     body = build_body(dep, search, path, None)
     assert body is not None

@@ -34,8 +34,17 @@ def test_a_type_change_that_removes_the_metric_moves_control_and_url_together(mi
     )
     assert [o["value"] for o in response["trajectories-metric"]["options"]] == ["sickness"]
     assert response["trajectories-metric"]["value"] == "sickness"
-    assert response["url"]["search"] == "?type=community&metric=sickness"
-    chart = answer(mini_client, CHART, response["url"]["search"], "/trajectories")
+    # The control's new value writes the URL, as the browser's next call does.
+    url = answer(
+        mini_client,
+        "url.search",
+        "?type=community&metric=ae_4hr",
+        "/trajectories",
+        {"trajectories-metric.value": "sickness"},
+        inputs=["trajectories-metric.value"],
+    )
+    assert url["url"]["search"] == "?type=community&metric=sickness"
+    chart = answer(mini_client, CHART, url["url"]["search"], "/trajectories")
     assert "sickness" in chart["trajectories-chart"]["figure"]["layout"]["title"]["text"].lower()
     # A metric that applies stays, and the URL is left alone.
     kept = answer(
@@ -45,7 +54,7 @@ def test_a_type_change_that_removes_the_metric_moves_control_and_url_together(mi
         "/trajectories",
         {"trajectories-metric.value": "ae_4hr"},
     )
-    assert "url" not in kept and {"ae_4hr", "sickness"} == {
+    assert "value" not in kept["trajectories-metric"] and {"ae_4hr", "sickness"} == {
         o["value"] for o in kept["trajectories-metric"]["options"]
     }
 
