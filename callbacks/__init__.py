@@ -3,7 +3,7 @@
 from callbacks import (  # noqa: F401
     costs,
     data_page,
-    filterbar,
+    frame,
     interventions,
     overview,
     shell,

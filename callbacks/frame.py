@@ -1,12 +1,15 @@
-"""The filter bar's cohort and ICB controls ⇄ URL (`icb`, `cohort`, `entered`, `exited`, §4).
+"""The frame's links and controls that follow the URL beside the global filters.
 
-They sit in the frame on every page, beside the global filters, and are kept in step with the URL
-by the same two-way sync a page's own controls use.
+- The filter bar's cohort and ICB controls ⇄ URL (`icb`, `cohort`, `entered`, `exited`, §4): they
+  sit in the frame on every page and are kept in step by the same two-way sync a page's own
+  controls use.
+- The "Sign in" links carry `next=` the page being read, so signing in from a shared link lands
+  back on it (the sign-in handler accepts only a local path).
 """
 
 from __future__ import annotations
 
-from dash import Input, Output, callback, no_update
+from dash import Input, Output, callback, clientside_callback, no_update
 
 from callbacks.common import filters_from
 from callbacks.urlsync import UrlField, register_url_sync
@@ -30,3 +33,19 @@ def open_when_set(search: str | None):
     filters, _ = filters_from(search)
     chosen = filters.icbs or filters.entered or filters.exited or filters.cohort_event != COHORT_DEFAULT
     return True if chosen else no_update
+
+
+# Clientside: the links must follow every navigation, and a server round trip per page change
+# would buy nothing. Signed in, the links are not on the page and Dash skips this.
+clientside_callback(
+    """function(pathname, search) {
+        var here = (pathname || "/") + (search || "");
+        if ((pathname || "").indexOf("/login") === 0) { return ["/login" + (search || ""), "/login" + (search || "")]; }
+        var href = here === "/" ? "/login" : "/login?next=" + encodeURIComponent(here);
+        return [href, href];
+    }""",
+    Output(Shell.SIGN_IN, "href"),
+    Output(Shell.SIGN_IN_NOTICE, "href"),
+    Input(Shell.URL, "pathname"),
+    Input(Shell.URL, "search"),
+)

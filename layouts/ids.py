@@ -11,6 +11,8 @@ class Shell:
     NAV = "main-nav"
     FILTER_BAR = "filter-bar"
     FILTER_RESET = "filter-reset"
+    SIGN_IN = "smq-signin-link"
+    SIGN_IN_NOTICE = "public-notice-signin"
 
 
 class Filter:

@@ -57,6 +57,7 @@ def header(viewer: Viewer) -> html.Header:
                     [html.I(className="bi bi-box-arrow-in-right", **{"aria-hidden": "true"}), " Sign in"],
                     href="/login",
                     className="smq-signin",
+                    id=Shell.SIGN_IN,
                 ),
             ],
             className="smq-user",
@@ -120,7 +121,7 @@ def public_notice(viewer: Viewer) -> html.Div | None:
         [
             html.I(className="bi bi-lock", **{"aria-hidden": "true"}),
             " You are seeing the public view. Some data, including the confidential Challenged Providers list, needs ",
-            html.A("signing in", href="/login"),
+            html.A("signing in", href="/login", id=Shell.SIGN_IN_NOTICE),
             ".",
         ],
         className="smq-public-notice smq-small",
