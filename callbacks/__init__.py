@@ -4,6 +4,7 @@ from callbacks import (  # noqa: F401
     costs,
     data_page,
     frame,
+    groups,
     interventions,
     overview,
     shell,

@@ -298,6 +298,10 @@ class Filters:
     def metric(self) -> str | None:
         return self.metrics[0] if self.metrics else None
 
+    def selects_trusts(self) -> bool:
+        """Whether any filter narrows the set of trusts (dates clip rows, not trusts)."""
+        return self.trust_filters().with_(date_from=None, date_to=None) != Filters()
+
     def trust_filters(self) -> Filters:
         """Only what selects trusts (for cache keys of trust-level queries)."""
         return Filters(

@@ -15,7 +15,7 @@ from dash import html
 
 from data_access.filters import Filters
 from data_access.viewer import Viewer
-from layouts import costs, data_page, interventions, login, overview, timelines, trajectories, trust
+from layouts import costs, data_page, groups, interventions, login, overview, timelines, trajectories, trust
 from layouts.components import empty_state, page_header
 
 LayoutFn = Callable[..., html.Div]
@@ -42,6 +42,7 @@ PAGES: tuple[Page, ...] = (
     Page("/timelines", timelines.TITLE, timelines.layout),
     Page("/interventions", interventions.TITLE, interventions.layout),
     Page("/costs", costs.TITLE, costs.layout),
+    Page("/groups", groups.TITLE, groups.layout),
     Page("/data", data_page.TITLE, data_page.layout),
     Page("/trust/", trust.TITLE, trust.layout, nav=False, prefix=True),
     Page("/login", login.TITLE, login.layout, nav=False, filter_bar=False),
