@@ -52,14 +52,18 @@ def _fallback():
     return [components.error_state()], theme.empty_figure("The database is not answering."), [], [], [], []
 
 
-def table(head: list[str], rows: list[list], table_id: str) -> html.Table:
-    return html.Table(
-        [
-            html.Thead(html.Tr([html.Th(h) for h in head])),
-            html.Tbody([html.Tr([html.Td(c) for c in r]) for r in rows]),
-        ],
-        className="table table-sm smq-table",
-        id=table_id,
+def table(head: list[str], rows: list[list], table_id: str) -> html.Div:
+    """A table that scrolls inside its card on a narrow screen, never the page."""
+    return html.Div(
+        html.Table(
+            [
+                html.Thead(html.Tr([html.Th(h) for h in head])),
+                html.Tbody([html.Tr([html.Td(c) for c in r]) for r in rows]),
+            ],
+            className="table table-sm smq-table",
+            id=table_id,
+        ),
+        className="smq-table-wrap",
     )
 
 
@@ -114,7 +118,7 @@ def _icon(kind: str, icon: str, words: str) -> html.Img:
     return html.Img(src=f"/assets/icons/{kind}-{icon}.svg", alt=words, title=words, height=32, width=32)
 
 
-def indicators_view(table_frame) -> html.Div | html.Table:
+def indicators_view(table_frame) -> html.Div:
     """One row per indicator: a sparkline with its SPC icons that opens the full SPC chart (a
     button, so a keyboard opens it too), the change since SMQ entry as direction and judgement
     apart, and the comparison with the comparator set named."""
@@ -160,24 +164,21 @@ def indicators_view(table_frame) -> html.Div | html.Table:
                 r.position or "–",
             ]
         )
-    return html.Div(
-        table(
-            [
-                "Metric",
-                "Latest",
-                "SPC (open the chart)",
-                "Since SMQ entry (12 months before → latest 12)",
-                "Judgement",
-                "Against its group",
-            ],
-            rows,
-            "trust-indicators-table",
-        ),
-        className="smq-table-wrap",
+    return table(
+        [
+            "Metric",
+            "Latest",
+            "SPC (open the chart)",
+            "Since SMQ entry (12 months before → latest 12)",
+            "Judgement",
+            "Against its group",
+        ],
+        rows,
+        "trust-indicators-table",
     )
 
 
-def ratings_view(grid) -> html.Div | html.Table:
+def ratings_view(grid) -> html.Div:
     if grid.empty:
         return components.empty_state("No CQC ratings recorded.")
     rows = [
@@ -196,7 +197,7 @@ def ratings_view(grid) -> html.Div | html.Table:
     return table(["Published"] + [DOMAIN_LABELS[d] for d in grid.columns], rows, "trust-ratings-table")
 
 
-def interventions_view(interventions) -> html.Div | html.Table:
+def interventions_view(interventions) -> html.Div:
     if interventions.empty:
         return components.empty_state("No interventions recorded (or none you may see).")
     return table(
@@ -218,7 +219,7 @@ def interventions_view(interventions) -> html.Div | html.Table:
     )
 
 
-def costs_view(costs) -> html.Div | html.Table:
+def costs_view(costs) -> html.Div:
     if costs.empty:
         return components.empty_state("No costs recorded (or none you may see).")
     summary = costs.groupby(["category", "payer"])["amount_gbp"].sum().reset_index()

@@ -157,7 +157,7 @@ def indicators(
         latest = series["value"].iloc[-1]
         comparators = comparator_words(len(others), trust["evaluation_group"])
         if pd.isna(median):
-            position = ""
+            position = f"No comparison: none of {comparators} has a value for {latest_period:%b %Y}."
         elif abs(latest - median) < cca.LITTLE_CHANGE * max(abs(median), 1e-9):
             position = f"About the median of {comparators} ({median:,.1f})."
         else:
