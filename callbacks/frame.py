@@ -3,6 +3,7 @@
 - The filter bar's cohort and ICB controls ⇄ URL (`icb`, `cohort`, `entered`, `exited`, §4): they
   sit in the frame on every page and are kept in step by the same two-way sync a page's own
   controls use.
+- On a phone, the button that shows and hides the filter bar.
 - The "Sign in" links carry `next=` the page being read, so signing in from a shared link lands
   back on it (the sign-in handler accepts only a local path).
 """
@@ -48,4 +49,18 @@ clientside_callback(
     Output(Shell.SIGN_IN_NOTICE, "href"),
     Input(Shell.URL, "pathname"),
     Input(Shell.URL, "search"),
+)
+
+
+# On a phone the filter bar sits behind a button (assets CSS hides it below 576 px unless open);
+# clientside, because opening a panel needs no data.
+clientside_callback(
+    """function(n) {
+        var open = (n || 0) % 2 === 1;
+        return [open ? "smq-filter-wrap is-open" : "smq-filter-wrap", open ? "true" : "false"];
+    }""",
+    Output(Shell.FILTER_WRAP, "className"),
+    Output(Shell.FILTER_TOGGLE, "aria-expanded"),
+    Input(Shell.FILTER_TOGGLE, "n_clicks"),
+    prevent_initial_call=True,
 )

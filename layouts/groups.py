@@ -54,6 +54,9 @@ def _table(table_id: str, caption: str, head: list, rows: list) -> html.Div:
             id=table_id,
         ),
         className="smq-table-wrap",
+        tabIndex="0",
+        role="region",
+        **{"aria-label": caption},
     )
 
 

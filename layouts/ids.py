@@ -12,6 +12,8 @@ class Shell:
     FILTER_BAR = "filter-bar"
     FILTER_RESET = "filter-reset"
     SIGN_IN = "smq-signin-link"
+    FILTER_WRAP = "filter-bar-wrap"
+    FILTER_TOGGLE = "filter-toggle"
     SIGN_IN_NOTICE = "public-notice-signin"
 
 

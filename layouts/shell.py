@@ -356,7 +356,20 @@ def layout() -> html.Div:
                 [
                     public_notice(viewer),
                     html.Div(id=Shell.NOTICES, className="smq-notices", **{"aria-live": "polite"}),
-                    html.Div(filter_bar(viewer, regions, trust_options, icbs, years), id="filter-bar-wrap"),
+                    html.Div(
+                        [
+                            html.Button(
+                                [html.I(className="bi bi-funnel", **{"aria-hidden": "true"}), " Filters"],
+                                id=Shell.FILTER_TOGGLE,
+                                className="btn btn-outline-primary btn-sm smq-filter-toggle",
+                                type="button",
+                                **{"aria-expanded": "false", "aria-controls": Shell.FILTER_BAR},
+                            ),
+                            filter_bar(viewer, regions, trust_options, icbs, years),
+                        ],
+                        id=Shell.FILTER_WRAP,
+                        className="smq-filter-wrap",
+                    ),
                     html.Main(
                         dcc.Loading(
                             html.Div(id=Shell.PAGE),

@@ -52,8 +52,9 @@ def _fallback():
     return [components.error_state()], theme.empty_figure("The database is not answering."), [], [], [], []
 
 
-def table(head: list[str], rows: list[list], table_id: str) -> html.Div:
-    """A table that scrolls inside its card on a narrow screen, never the page."""
+def table(head: list[str], rows: list[list], table_id: str, name: str = "") -> html.Div:
+    """A table that scrolls inside its card on a narrow screen, never the page (the scrolling
+    region takes focus, so a keyboard can scroll it too)."""
     return html.Div(
         html.Table(
             [
@@ -64,6 +65,9 @@ def table(head: list[str], rows: list[list], table_id: str) -> html.Div:
             id=table_id,
         ),
         className="smq-table-wrap",
+        tabIndex="0",
+        role="region",
+        **{"aria-label": name or table_id.replace("-", " ").removesuffix(" table")},
     )
 
 
@@ -175,6 +179,7 @@ def indicators_view(table_frame) -> html.Div:
         ],
         rows,
         "trust-indicators-table",
+        "Progress indicators",
     )
 
 
@@ -194,7 +199,9 @@ def ratings_view(grid) -> html.Div:
         ]
         for when in grid.index
     ]
-    return table(["Published"] + [DOMAIN_LABELS[d] for d in grid.columns], rows, "trust-ratings-table")
+    return table(
+        ["Published"] + [DOMAIN_LABELS[d] for d in grid.columns], rows, "trust-ratings-table", "CQC ratings"
+    )
 
 
 def interventions_view(interventions) -> html.Div:
@@ -216,6 +223,7 @@ def interventions_view(interventions) -> html.Div:
             for i in interventions.itertuples(index=False)
         ],
         "trust-interventions-table",
+        "Interventions",
     )
 
 
@@ -230,6 +238,7 @@ def costs_view(costs) -> html.Div:
             for r in summary.itertuples(index=False)
         ],
         "trust-costs-table",
+        "Costs",
     )
 
 

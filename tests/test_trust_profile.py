@@ -44,7 +44,7 @@ def test_the_profile_links_to_trajectories_and_names_the_comparator_set(mini_cli
     indicators = json.dumps(response["trust-indicators"]["children"], ensure_ascii=False)
     # RAA is a prolonged poor performer; the public sees RGG in that group too (acute and community,
     # but A&E applies to it): one other trust with A&E values in 2015.
-    assert "the 1 other trust in “prolonged poor performers”, as your access shows that group" in indicators
+    assert "the 1 other trust in “Prolonged poor performers”, as your access shows that group" in indicators
     assert '"type": "trust-spc-open"' in indicators and "data:image/svg+xml" in indicators
 
 

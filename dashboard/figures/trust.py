@@ -119,7 +119,9 @@ def sparkline_svg(chart: pd.DataFrame, width: int = 120, height: int = 32) -> st
 def comparator_words(others: int, group: str) -> str:
     """The comparator set named with its size: the viewer's role decides the groups it sees, so a
     verdict against "its group" must say which group, and how many trusts it holds."""
-    name = GROUP_LABELS.get(group, group).lower()
+    name = GROUP_LABELS.get(group, group)
+    if others == 0:
+        return f"the other trusts in “{name}”, as your access shows that group"
     return (
         f"the {others} other trust{'s' if others != 1 else ''} in “{name}”, as your access shows that group"
     )

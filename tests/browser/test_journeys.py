@@ -35,6 +35,11 @@ def note(page) -> str:
 
 def test_stakeholder_follows_a_shared_link_and_signs_in_from_it(page, app_server):
     page.set_viewport_size(DESKTOP)
+    goto(page, app_server, "/trajectories")
+    # At 1280×720 the filter bar leaves most of the first screen to the page.
+    box = page.locator("#filter-bar").bounding_box()
+    assert box["height"] < DESKTOP["height"] / 3, box
+    assert not page.locator("#filter-toggle").is_visible()
     shared = "/trajectories?type=acute&entered=2015&align=smq_entry&metric=ae_4hr_pct"
     goto(page, app_server, shared)
     # The cohort is in view: the section that holds it opened itself, showing the years.
@@ -95,7 +100,7 @@ def test_evaluation_team_compares_the_groups_and_opens_a_view(page, app_server):
     shot(page, "evaluation-groups")
 
     # Every count axis ticks at whole trusts, for a small set too.
-    goto(page, app_server, "/?type=ambulance&group=clear_improver")
+    goto(page, app_server, "/?group=clear_improver")
     title = wait_until(
         page, lambda: page.locator("#overview-picture-title").inner_text(), lambda t: "for" in t
     )
@@ -150,6 +155,19 @@ def test_improvement_director_works_from_the_trust_profile(page, app_server):
 def test_a_phone_reads_the_groups_and_a_trust_without_sideways_scrolling(page, app_server):
     page.set_viewport_size(PHONE)
     goto(page, app_server, "/groups")
+    # The first screen shows the page, not the filters: they wait behind their button.
+    assert not page.locator("#filter-bar").is_visible()
+    assert page.locator("#groups-heading").bounding_box()["y"] < PHONE["height"]
+    toggle = page.locator("#filter-toggle")
+    toggle.click()
+    page.wait_for_function(
+        "() => document.getElementById('filter-toggle').getAttribute('aria-expanded') === 'true'"
+    )
+    assert page.locator("#filter-bar").is_visible()
+    toggle.click()
+    page.wait_for_function(
+        "() => document.getElementById('filter-toggle').getAttribute('aria-expanded') === 'false'"
+    )
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= PHONE["width"] + 1, width
     shot(page, "phone-groups")
