@@ -69,8 +69,10 @@ def update_trust(filters: Filters, who: Viewer, code: str = ""):
 @db_safe(lambda: (theme.empty_figure("The database is not answering."), [components.error_state()]))
 def open_spc_chart(clicks, pathname):
     """An indicator's sparkline opens its full SPC chart below the table."""
+    if not isinstance(clicks, list):  # a hand-made request may send anything
+        return no_update, no_update
     chosen = ctx.triggered_id
-    if not isinstance(chosen, dict) or not any(isinstance(c, int) and c > 0 for c in clicks or []):
+    if not isinstance(chosen, dict) or not any(isinstance(c, int) and c > 0 for c in clicks):
         return no_update, no_update
     page, path_args = resolve(pathname)
     metric_id = chosen.get("metric")
