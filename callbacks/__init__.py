@@ -3,6 +3,8 @@
 from callbacks import (  # noqa: F401
     costs,
     data_page,
+    frame,
+    groups,
     impact,
     interventions,
     monitoring,

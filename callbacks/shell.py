@@ -23,6 +23,10 @@ GLOBAL_FIELDS = [
     UrlField(Filter.FROM, "from"),
     UrlField(Filter.TO, "to"),
     UrlField(Filter.TRUST, "trust"),
+    UrlField(Filter.ICB, "icb", multi=True),
+    UrlField(Filter.COHORT, "cohort"),
+    UrlField(Filter.ENTERED, "entered", multi=True),
+    UrlField(Filter.EXITED, "exited", multi=True),
 ]
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pandas as pd
-from dash import Input, Output, clientside_callback
+from dash import Input, Output, State, callback, clientside_callback, no_update
 
-from callbacks.common import content_callback
-from callbacks.urlsync import UrlField, register_url_sync, url_target
+from callbacks.common import content_callback, filters_from, viewer
+from callbacks.urlsync import UrlField, register_url_sync, search_for, url_target
 from dashboard import theme
 from dashboard.alignment import EVENT_COLUMNS
 from dashboard.figures import trajectories as figures
@@ -27,7 +27,6 @@ from layouts.trajectories import (
 register_url_sync(
     Shell.URL,
     [
-        UrlField(Ids.METRIC, "metric"),
         UrlField(Ids.ALIGN, "align"),
         UrlField(Ids.COMPARE, "compare"),
         UrlField(Ids.BREAK, "spc_break"),
@@ -55,19 +54,32 @@ def update_trajectories(filters: Filters, who: Viewer):
         return empty, "", empty, []
     metric = queries.metrics().set_index("metric_id").loc[metric_id]
     metric["metric_id"] = metric_id
-    trusts = queries.trusts(who, filters)
-    values = queries.metric_values(who, filters, (metric_id,))
+    selected = filters.trust
+    # One selected trust is highlighted against the trusts the other filters pick, so choosing
+    # it keeps the comparison (the filter bar's trust narrows the other views only).
+    group_filters = filters.with_(trusts=()) if selected else filters
+    trusts = _with_selected(queries.trusts(who, group_filters), queries.trusts(who, filters))
+    values = queries.metric_values(who, group_filters, (metric_id,))
+    if selected:
+        values = pd.concat(
+            [values[values["trust_code"] != selected], queries.metric_values(who, filters, (metric_id,))],
+            ignore_index=True,
+        )
     national_filters = Filters(types=filters.types, date_from=filters.date_from, date_to=filters.date_to)
     national_trusts = queries.trusts(who, national_filters)
     national = queries.metric_values(who, national_filters, (metric_id,))
     episodes = queries.episodes(who, filters)
-    selected = filters.trust
     compare = filters.extra("compare")
     figure = figures.trajectory_figure(
         values, trusts, national, national_trusts, metric, filters.align, compare, selected, episodes
     )
     note = trajectory_note(
-        values["trust_code"].nunique(), national["trust_code"].nunique(), figures.MAX_LINES
+        figures.event_counts(values, trusts, filters.align),
+        figures.event_counts(national, national_trusts, filters.align),
+        filters.align,
+        filters.types,
+        figures.MAX_LINES,
+        trusts.loc[trusts["trust_code"] == selected, "trust_name"].head(1).tolist(),
     )
     if not selected:
         empty = theme.empty_figure(
@@ -83,6 +95,52 @@ def update_trajectories(filters: Filters, who: Viewer):
     spc_figure, summary = figures.spc_chart(series, metric, breaks)
     name = row.iloc[0]["trust_name"] if not row.empty else selected
     return figure, note, spc_figure, spc_summary(summary, name)
+
+
+def _with_selected(group: pd.DataFrame, selected: pd.DataFrame) -> pd.DataFrame:
+    missing = selected[~selected["trust_code"].isin(group["trust_code"])]
+    return pd.concat([group, missing], ignore_index=True) if not missing.empty else group
+
+
+@callback(
+    Output(Ids.METRIC, "options"),
+    Output(Ids.METRIC, "value"),
+    Input(Shell.URL, "search"),
+    State(Ids.METRIC, "value"),
+    prevent_initial_call=True,
+)
+def metric_from_url(search: str | None, shown: str | None):
+    """Offer only the metrics that apply to the chosen types, and show the one the chart shows:
+    when a change of type removes the chosen metric, the control moves to a valid one (and
+    `url_from_metric` then writes it into the URL). Only this page's controls are outputs, so Dash
+    skips the callback on other pages."""
+    filters, _ = filters_from(search)
+    options = metric_options(applicable_types(filters, viewer()))
+    metric_id = default_metric(filters, options)
+    listed = [{"label": o["label"], "value": o["value"]} for o in options]
+    return listed, no_update if metric_id == shown else metric_id
+
+
+@callback(
+    Output(Shell.URL, "search", allow_duplicate=True),
+    Input(Ids.METRIC, "value"),
+    State(Shell.URL, "search"),
+    prevent_initial_call=True,
+)
+def url_from_metric(metric_id, search: str | None):
+    """The metric on screen goes into the URL when it differs from the URL's: one the user
+    picked, or the valid one that replaced a metric the chosen types do not have."""
+    if not isinstance(metric_id, str) or not metric_id:
+        return no_update
+    filters, _ = filters_from(search)
+    options = metric_options(applicable_types(filters, viewer()))
+    if metric_id not in {o["value"] for o in options}:
+        return no_update
+    if filters.metric == metric_id or (
+        filters.metric is None and metric_id == default_metric(filters, options)
+    ):
+        return no_update
+    return search_for(filters.with_(metrics=(metric_id,)))
 
 
 # Clicking a trust's line selects it: the selection goes into the URL (through the frame's store

@@ -306,6 +306,16 @@ def percent_axis(**overrides: Any) -> dict[str, Any]:
     return {"ticksuffix": "%", "hoverformat": FORMATS["percent"], **overrides}
 
 
+def count_axis(largest: float | int | None = None, **overrides: Any) -> dict[str, Any]:
+    """Axis properties for counts of trusts (or of anything whole): ticks only at whole numbers,
+    from zero. With a small largest count Plotly would put ticks at 0.2 or 0.5 ("0.2 trusts",
+    or "1, 1, 1" once rounded), so the step is then fixed at 1."""
+    axis: dict[str, Any] = {"tickformat": ",d", "hoverformat": ",d", "rangemode": "tozero"}
+    if largest is not None and largest <= 10:
+        axis |= {"tick0": 0, "dtick": 1}
+    return {**axis, **overrides}
+
+
 def date_axis(**overrides: Any) -> dict[str, Any]:
     """Axis properties for dates, written the British way (day month year)."""
     return {"type": "date", "hoverformat": FORMATS["date"], **overrides}

@@ -110,10 +110,11 @@ def allowed_filters(filters: Filters, viewer: Viewer) -> tuple[Filters, list[str
     if viewer.sees_any_cp:
         return filters, []
     hidden_groups = [g for g in filters.groups if g in CP_GROUPS]
-    if not hidden_groups and "cp" not in filters.regimes:
+    if not hidden_groups and "cp" not in filters.regimes and "cp" not in filters.cohort:
         return filters, []
     kept = filters.with_(
         groups=tuple(g for g in filters.groups if g not in CP_GROUPS),
         regimes=tuple(r for r in filters.regimes if r != "cp"),
+        cohort=tuple(c for c in filters.cohort if c != "cp"),
     )
     return kept, [HIDDEN_FILTER_NOTICE]

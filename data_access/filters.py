@@ -15,6 +15,15 @@ from data_access import vocab
 
 REGIME_FILTERS: tuple[str, ...] = (*vocab.REGIMES, "none")
 
+# What the cohort years (`entered`, `exited`) count: the first intensive-support spell (SMQ or RSP,
+# §2), or a trust's first episode of one regime. `cp` exists only for a viewer who may see CP.
+COHORT_EVENTS: tuple[str, ...] = ("support", *vocab.REGIMES)
+COHORT_DEFAULT = "support"
+
+# The span of dates a view can show: `from` and `to` outside it are clipped with a notice.
+LATEST_DATE = date(2030, 12, 31)
+FIRST_COHORT_YEAR, LAST_COHORT_YEAR = 2000, LATEST_DATE.year
+
 
 @dataclass(frozen=True)
 class PageParam:
@@ -47,24 +56,31 @@ FIELD_KEYS: dict[str, str] = {
     "type": "types",
     "group": "groups",
     "region": "regions",
+    "icb": "icbs",
     "regime": "regimes",
     "trust": "trusts",
     "metric": "metrics",
     "from": "date_from",
     "to": "date_to",
     "align": "align",
+    "entered": "entered",
+    "exited": "exited",
+    "cohort": "cohort",
 }
 
-MULTI_KEYS = ("type", "group", "region", "regime", "trust", "metric")
+MULTI_KEYS = ("type", "group", "region", "icb", "regime", "trust", "metric", "entered", "exited")
 
 
 @dataclass(frozen=True)
 class KnownValues:
-    """Values that exist in the data, to drop unknown regions, trusts and metrics."""
+    """Values that exist in the data, to drop unknown regions, ICBs, trusts and metrics, and the
+    first date the data holds (an earlier `from` is clipped to it)."""
 
     regions: frozenset[str] = frozenset()
     trusts: frozenset[str] = frozenset()
     metrics: frozenset[str] = frozenset()
+    icbs: frozenset[str] = frozenset()
+    first_date: date | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +94,11 @@ class Filters:
     date_from: date | None = None
     date_to: date | None = None
     align: str = "calendar"
+    icbs: tuple[str, ...] = ()
+    # Cohorts: years (as written, "2016") of the trust's first entry into / exit from `cohort`.
+    entered: tuple[str, ...] = ()
+    exited: tuple[str, ...] = ()
+    cohort: tuple[str, ...] = ()  # at most one of COHORT_EVENTS; empty means COHORT_DEFAULT
     extras: tuple[tuple[str, str], ...] = field(default=())
 
     # ---- reading ---------------------------------------------------------------------------
@@ -110,15 +131,21 @@ class Filters:
         groups = codes("group", vocab.GROUPS, "evaluation group")
         regimes = codes("regime", REGIME_FILTERS, "regime")
 
-        regions: list[str] = []
-        region_lookup = {r.lower(): r for r in (known.regions if known else ())}
-        for raw in values.pop("region", []):
-            if known is None:
-                regions.append(raw)
-            elif raw.lower() in region_lookup:
-                regions.append(region_lookup[raw.lower()])
-            else:
-                notices.append(f"Ignored region “{_shorten(raw)}”: no trust is in that region.")
+        def names(key: str, present: frozenset[str] | None, label: str) -> list[str]:
+            """Free-text values matched case-insensitively to those in the data."""
+            kept: list[str] = []
+            lookup = {r.lower(): r for r in (present or ())}
+            for raw in values.pop(key, []):
+                if present is None:
+                    kept.append(raw)
+                elif raw.lower() in lookup:
+                    kept.append(lookup[raw.lower()])
+                else:
+                    notices.append(f"Ignored {label} “{_shorten(raw)}”: no trust is in that {label}.")
+            return kept
+
+        regions = names("region", known.regions if known else None, "region")
+        icbs = names("icb", known.icbs if known else None, "ICB")
         trusts: list[str] = []
         for raw in values.pop("trust", []):
             code = raw.upper()
@@ -136,6 +163,9 @@ class Filters:
 
         date_from = _date(values.pop("from", []), "from", notices)
         date_to = _date(values.pop("to", []), "to", notices)
+        first = known.first_date if known else None
+        date_from = _clip(date_from, "from", first, notices)
+        date_to = _clip(date_to, "to", first, notices)
         if date_from and date_to and date_to < date_from:
             notices.append("Ignored the “to” date: it is before the “from” date.")
             date_to = None
@@ -150,6 +180,16 @@ class Filters:
             notices.append(
                 f"Ignored alignment “{_shorten(raw)}”: use calendar, smq_entry, smq_exit or cp_entry."
             )
+
+        entered = _years(values.pop("entered", []), "entry", notices)
+        exited = _years(values.pop("exited", []), "exit", notices)
+        cohort: tuple[str, ...] = ()
+        for raw in values.pop("cohort", []):
+            code = vocab.normalise_code(raw)
+            if code in COHORT_EVENTS:
+                cohort = () if code == COHORT_DEFAULT else (code,)
+                break
+            notices.append(f"Ignored cohort “{_shorten(raw)}”: use support (SMQ or RSP), smq or rsp.")
 
         extras: list[tuple[str, str]] = []
         for key in list(values):
@@ -176,6 +216,10 @@ class Filters:
                 date_from=date_from,
                 date_to=date_to,
                 align=align,
+                icbs=tuple(dict.fromkeys(icbs)),
+                entered=entered,
+                exited=exited,
+                cohort=cohort,
                 extras=tuple(extras),
             ),
             notices,
@@ -188,6 +232,7 @@ class Filters:
         pairs += [("type", v) for v in self.types]
         pairs += [("group", v) for v in self.groups]
         pairs += [("region", v) for v in self.regions]
+        pairs += [("icb", v) for v in self.icbs]
         pairs += [("regime", v) for v in self.regimes]
         pairs += [("trust", v) for v in self.trusts]
         pairs += [("metric", v) for v in self.metrics]
@@ -197,6 +242,9 @@ class Filters:
             pairs.append(("to", self.date_to.isoformat()))
         if self.align != "calendar":
             pairs.append(("align", self.align))
+        pairs += [("entered", v) for v in self.entered]
+        pairs += [("exited", v) for v in self.exited]
+        pairs += [("cohort", v) for v in self.cohort if v != COHORT_DEFAULT]
         pairs += list(self.extras)
         return urlencode(pairs)
 
@@ -224,8 +272,12 @@ class Filters:
             types=tuple(sorted(self.types)),
             groups=tuple(sorted(self.groups)),
             regions=tuple(sorted(self.regions)),
+            icbs=tuple(sorted(self.icbs)),
             regimes=tuple(sorted(self.regimes)),
             trusts=tuple(sorted(self.trusts)),
+            entered=tuple(sorted(self.entered)),
+            exited=tuple(sorted(self.exited)),
+            cohort=tuple(c for c in self.cohort if c != COHORT_DEFAULT),
             extras=extras,
         ).to_query()
 
@@ -241,8 +293,17 @@ class Filters:
         return self.trusts[0] if len(self.trusts) == 1 else None
 
     @property
+    def cohort_event(self) -> str:
+        """What the cohort years count: `support`, `smq`, `rsp` or `cp`."""
+        return self.cohort[0] if self.cohort else COHORT_DEFAULT
+
+    @property
     def metric(self) -> str | None:
         return self.metrics[0] if self.metrics else None
+
+    def selects_trusts(self) -> bool:
+        """Whether any filter narrows the set of trusts (dates clip rows, not trusts)."""
+        return self.trust_filters().with_(date_from=None, date_to=None) != Filters()
 
     def trust_filters(self) -> Filters:
         """Only what selects trusts (for cache keys of trust-level queries)."""
@@ -250,8 +311,12 @@ class Filters:
             types=tuple(sorted(self.types)),
             groups=tuple(sorted(self.groups)),
             regions=tuple(sorted(self.regions)),
+            icbs=tuple(sorted(self.icbs)),
             regimes=tuple(sorted(self.regimes)),
             trusts=tuple(sorted(self.trusts)),
+            entered=tuple(sorted(self.entered)),
+            exited=tuple(sorted(self.exited)),
+            cohort=tuple(c for c in self.cohort if c != COHORT_DEFAULT),
             date_from=self.date_from,
             date_to=self.date_to,
         )
@@ -278,6 +343,39 @@ def _date(raws: list[str], name: str, notices: list[str]) -> date | None:
         except ValueError:
             notices.append(f"Ignored “{name}” date “{_shorten(raw)}”: use YYYY-MM-DD.")
     return None
+
+
+def _clip(value: date | None, name: str, first: date | None, notices: list[str]) -> date | None:
+    """A date inside the span the data can show: before the data's first date or after
+    LATEST_DATE it is moved to that end, and the page says so."""
+    if value is None:
+        return None
+    if value > LATEST_DATE:
+        notices.append(
+            f"Clipped the “{name}” date {value.isoformat()} to {LATEST_DATE.isoformat()}: "
+            f"no view reaches beyond {LATEST_DATE.year}."
+        )
+        return LATEST_DATE
+    if first is not None and value < first:
+        notices.append(
+            f"Clipped the “{name}” date {value.isoformat()} to {first.isoformat()}: the data start then."
+        )
+        return first
+    return value
+
+
+def _years(raws: list[str], label: str, notices: list[str]) -> tuple[str, ...]:
+    kept: list[str] = []
+    for raw in raws:
+        if raw.isdigit() and FIRST_COHORT_YEAR <= int(raw) <= LAST_COHORT_YEAR:
+            if raw not in kept:
+                kept.append(raw)
+        else:
+            notices.append(
+                f"Ignored {label} year “{_shorten(raw)}”: use a year from {FIRST_COHORT_YEAR} "
+                f"to {LAST_COHORT_YEAR}, such as 2016."
+            )
+    return tuple(kept)
 
 
 def _shorten(text: str, limit: int = 40) -> str:

@@ -15,7 +15,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 
 from data_access import access, models
 from data_access.cache import TtlValue, memoized
@@ -323,6 +323,10 @@ def _trusts(viewer: Viewer, filters: Filters, version: str, as_of_date: date) ->
         keep &= base["evaluation_group"].isin(filters.groups).to_numpy()
     if filters.regions:
         keep &= base["region"].isin(filters.regions).to_numpy()
+    if filters.icbs:
+        keep &= base["icb"].isin(filters.icbs).to_numpy()
+    if filters.entered or filters.exited:
+        keep &= _in_cohort(viewer, base, filters, version, as_of_date)
     if filters.trusts:
         keep &= base["trust_code"].isin(filters.trusts).to_numpy()
     if filters.regimes:
@@ -342,6 +346,30 @@ def _trusts(viewer: Viewer, filters: Filters, version: str, as_of_date: date) ->
                 in_regime |= base["trust_code"].isin(codes).to_numpy()
         keep &= in_regime
     return base.loc[keep].reset_index(drop=True)
+
+
+def _in_cohort(
+    viewer: Viewer, base: pd.DataFrame, filters: Filters, version: str, as_of_date: date
+) -> np.ndarray:
+    """Trusts whose first entry into (and first exit from) the cohort's event fell in the named
+    years. CP dates come from what the viewer may see, so a CP cohort never reaches the public."""
+    event = filters.cohort_event
+    if event == "cp":
+        cp = _visible_episodes(viewer, version, as_of_date)
+        cp = cp[cp["regime"] == "cp"]
+        entry = pd.to_datetime(lookup(base["trust_code"], cp.groupby("trust_code")["start_date"].min()))
+        exit_ = pd.to_datetime(
+            lookup(base["trust_code"], cp.dropna(subset=["end_date"]).groupby("trust_code")["end_date"].min())
+        )
+    else:
+        entry, exit_ = base[f"first_{event}_entry"], base[f"first_{event}_exit"]
+    keep = np.ones(len(base), dtype=bool)
+    for years, dates in ((filters.entered, entry), (filters.exited, exit_)):
+        if years:
+            wanted = {int(y) for y in years}
+            found = pd.DatetimeIndex(dates).year
+            keep &= np.asarray([y in wanted for y in found], dtype=bool)
+    return keep
 
 
 def trusts(viewer: Viewer, filters: Filters | None = None) -> pd.DataFrame:
@@ -448,9 +476,25 @@ def _known_values(version: str) -> KnownValues:
     trusts_frame = _trusts_table(version)
     return KnownValues(
         regions=frozenset(r for r in trusts_frame["region"].dropna().unique()),
+        icbs=frozenset(r for r in trusts_frame["icb"].dropna().unique()),
+        first_date=_first_date(),
         trusts=frozenset(trusts_frame["trust_code"]),
         metrics=frozenset(_metrics(version)["metric_id"]),
     )
+
+
+def _first_date() -> date | None:
+    """The earliest date the data holds: a public episode's start (never a CP one: the date is
+    shown in notices to everyone), a rating, a metric period."""
+    e = models.RegimeEpisode
+    statements = [
+        select(func.min(e.start_date)).where(e.regime != "cp"),
+        select(func.min(models.CqcRating.publication_date)),
+        select(func.min(models.MetricValue.period_start)),
+    ]
+    firsts = [_read(statement).iloc[0, 0] for statement in statements]
+    found = [pd.Timestamp(f).date() for f in firsts if f is not None and not pd.isna(f)]
+    return min(found) if found else None
 
 
 def known_values() -> KnownValues:

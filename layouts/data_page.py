@@ -44,6 +44,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("data-sec-effects", "Effect estimates"),
     ("data-sec-cusum", "Sequential monitoring (CUSUM)"),
     ("data-sec-quality", "Data quality"),
+    ("data-sec-filters", "Filters in the address"),
     ("data-sec-format", "Loading real data"),
 )
 
@@ -267,6 +268,45 @@ def csv_format(viewer: Viewer) -> html.Div:
     )
 
 
+def url_filters(viewer: Viewer) -> html.Div:
+    """The query-string keys every page reads (§4), in the words of the filter bar."""
+    cohorts = "support (the default: the first spell of SMQ or RSP), smq, rsp" + (
+        " or cp (the Challenged Providers list)" if viewer.sees_any_cp else ""
+    )
+    rows = [
+        (
+            "type, group, region, icb, regime",
+            "Trust type, evaluation group, region, ICB (the integrated care board, the trust's local system), regime ever held; each may repeat or be comma-separated: type=acute,community.",
+        ),
+        ("trust", "One trust's code (ODS), e.g. trust=RXX."),
+        (
+            "metric, align",
+            "The metric shown, and what the trajectories align on (calendar, smq_entry, support_entry …).",
+        ),
+        (
+            "from, to",
+            "ISO dates (YYYY-MM-DD) that clip what is dated: episodes, ratings, metric periods, interventions and costs outside them are left out, and a regime filter counts only the episodes that meet them. They do not move a trust's first entry or exit, so its group and cohort stay as they are. A date before the data is moved to its first date, one after 2030 to the end of 2030, with a notice.",
+        ),
+        (
+            "entered, exited",
+            "Cohorts: the year (2000–2030) of a trust's first entry into, or first exit from, the regime named by cohort; each may repeat or be comma-separated (entered=2016,2017). entered=2016&exited=2019 is the trusts that entered in 2016 and first left in 2019.",
+        ),
+        ("cohort", f"What entered and exited count: {cohorts}."),
+    ]
+    return html.Div(
+        [
+            html.P(
+                "Every filter is in the address, so a copied link reproduces the view. An unknown or "
+                "malformed value is left out with a notice at the top of the page.",
+            ),
+            html.Dl(
+                [part for key, words in rows for part in (html.Dt(html.Code(key)), html.Dd(words))],
+                className="dq-url-filters",
+            ),
+        ]
+    )
+
+
 def _section(anchor: str, title: str, children, lede: str | None = None) -> html.Section:
     return html.Section(
         [
@@ -439,6 +479,7 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], **_: str) -> ht
                     ),
                 ],
             ),
+            _section("data-sec-filters", "Filters in the address", url_filters(viewer)),
             _section("data-sec-format", "Loading real data", csv_format(viewer)),
         ],
         className="dq-page",

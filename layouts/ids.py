@@ -13,6 +13,10 @@ class Shell:
     FILTER_RESET = "filter-reset"
     # A page's controls, changed by the user, on their way into the URL (callbacks.urlsync).
     CONTROLS = "page-controls-changed"
+    SIGN_IN = "smq-signin-link"
+    FILTER_WRAP = "filter-bar-wrap"
+    FILTER_TOGGLE = "filter-toggle"
+    SIGN_IN_NOTICE = "public-notice-signin"
 
 
 class Filter:
@@ -25,3 +29,8 @@ class Filter:
     FROM = "filter-from"
     TO = "filter-to"
     TRUST = "filter-trust"
+    ICB = "filter-icb"
+    ENTERED = "filter-entered"
+    EXITED = "filter-exited"
+    COHORT = "filter-cohort"
+    MORE = "filter-more"

@@ -19,6 +19,7 @@ PACK_POLL_MS = 800
 class Ids:
     HEADLINES = "overview-headlines"
     COUNTS = "overview-counts"
+    PICTURE_TITLE = "overview-picture-title"
     GROUPS = "overview-groups"
     TYPES = "overview-types"
     RECENT = "overview-recent"
@@ -55,6 +56,23 @@ def findings_pack() -> html.Div:
             dcc.Interval(id=Ids.PACK_TIMER, interval=PACK_POLL_MS, disabled=True),
         ],
         className="ov-pack",
+    )
+
+
+def groups_link(filters: Filters) -> html.P:
+    query = filters.to_query()
+    return html.P(
+        [
+            "The evaluation groups side by side (sizes, time in regime, uptake of support, costs "
+            "beside consequences): ",
+            dcc.Link(
+                "Evaluation groups",
+                href="/groups" + (f"?{query}" if query else ""),
+                id="overview-groups-link",
+            ),
+            ".",
+        ],
+        className="smq-small",
     )
 
 
@@ -152,7 +170,18 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], **_: str) -> ht
         [
             page_header(TITLE, lede, [actions]),
             dcc.Loading(html.Div(id=Ids.HEADLINES, className="smq-kpi-grid"), delay_show=300),
-            card("National picture", _graph(Ids.COUNTS, "national-regime-counts")),
+            html.Section(
+                [
+                    html.H2(
+                        "Picture for the filtered trusts" if filters.selects_trusts() else "National picture",
+                        className="smq-card-title",
+                        id=Ids.PICTURE_TITLE,
+                    ),
+                    html.Div(_graph(Ids.COUNTS, "regime-counts"), className="smq-card-body"),
+                ],
+                className="smq-card",
+            ),
+            groups_link(filters),
             html.Div(
                 [
                     card("Evaluation groups", _graph(Ids.GROUPS, "trusts-by-group")),

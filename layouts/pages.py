@@ -18,6 +18,7 @@ from data_access.viewer import Viewer
 from layouts import (
     costs,
     data_page,
+    groups,
     impact,
     interventions,
     login,
@@ -53,6 +54,7 @@ PAGES: tuple[Page, ...] = (
     Page("/timelines", timelines.TITLE, timelines.layout),
     Page("/interventions", interventions.TITLE, interventions.layout),
     Page("/costs", costs.TITLE, costs.layout),
+    Page("/groups", groups.TITLE, groups.layout),
     Page("/impact", impact.TITLE, impact.layout),
     Page("/monitoring", monitoring.TITLE, monitoring.layout),
     Page("/data", data_page.TITLE, data_page.layout),

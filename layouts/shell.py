@@ -9,7 +9,7 @@ from flask import g
 from dashboard.labels import GROUP_LABELS, REGIME_LABELS, ROLE_LABELS, TYPE_LABELS
 from data_access import queries
 from data_access.errors import DatabaseUnavailable
-from data_access.filters import REGIME_FILTERS
+from data_access.filters import COHORT_EVENTS, REGIME_FILTERS
 from data_access.viewer import Viewer
 from data_access.vocab import CP_GROUPS, GROUPS, TRUST_TYPES
 from layouts import context
@@ -57,6 +57,7 @@ def header(viewer: Viewer) -> html.Header:
                     [html.I(className="bi bi-box-arrow-in-right", **{"aria-hidden": "true"}), " Sign in"],
                     href="/login",
                     className="smq-signin",
+                    id=Shell.SIGN_IN,
                 ),
             ],
             className="smq-user",
@@ -120,7 +121,7 @@ def public_notice(viewer: Viewer) -> html.Div | None:
         [
             html.I(className="bi bi-lock", **{"aria-hidden": "true"}),
             " You are seeing the public view. Some data, including the confidential Challenged Providers list, needs ",
-            html.A("signing in", href="/login"),
+            html.A("signing in", href="/login", id=Shell.SIGN_IN_NOTICE),
             ".",
         ],
         className="smq-public-notice smq-small",
@@ -128,7 +129,39 @@ def public_notice(viewer: Viewer) -> html.Div | None:
     )
 
 
-def filter_bar(viewer: Viewer, regions: list[str], trusts: list[dict]) -> html.Section:
+def cohort_options(viewer: Viewer) -> list[dict]:
+    """What the cohort years count; the CP list is offered only to those who may see it."""
+    labels = {
+        "support": "Intensive support (SMQ or RSP)",
+        "smq": "SMQ",
+        "rsp": "RSP",
+        "cp": "Challenged Providers list",
+    }
+    codes = [c for c in COHORT_EVENTS if viewer.sees_any_cp or c != "cp"]
+    return _options(labels, codes)
+
+
+def year_options(first: int, last: int) -> list[dict]:
+    return [{"label": str(y), "value": str(y)} for y in range(first, last + 1)]
+
+
+FILTER_HELP = (
+    "From and To clip what is dated: episodes, ratings, metric periods, interventions and costs "
+    "outside the dates are left out, and a regime filter counts only episodes that meet them. "
+    "They do not clip a trust's first entry or exit, so groups and cohorts stay as they are; "
+    "dates before the data or after 2030 are moved to the nearest end. "
+    "Entered and Exited pick trusts by the year of their first entry into, or first exit from, "
+    "the cohort's regime (for example trusts that entered SMQ in 2016)."
+)
+
+
+def filter_bar(
+    viewer: Viewer,
+    regions: list[str],
+    trusts: list[dict],
+    icbs: list[str] | None = None,
+    years: tuple[int, int] = (2013, 2030),
+) -> html.Section:
     def field(label: str, component, width: str = "") -> html.Div:
         return html.Div(
             [html.Label(label, htmlFor=component.id, className="smq-filter-label"), component],
@@ -196,6 +229,57 @@ def filter_bar(viewer: Viewer, regions: list[str], trusts: list[dict]) -> html.S
                 ),
                 className="smq-filter smq-filter-actions",
             ),
+            html.Details(
+                [
+                    html.Summary(
+                        "More filters: ICB, cohort by year of entry or exit; what From and To clip",
+                        className="smq-filter-more-summary",
+                    ),
+                    html.Div(
+                        [
+                            field(
+                                "ICB",
+                                dcc.Dropdown(
+                                    id=Filter.ICB,
+                                    options=[{"label": i, "value": i} for i in icbs or []],
+                                    multi=True,
+                                    placeholder="All ICBs",
+                                ),
+                            ),
+                            field(
+                                "Cohort of",
+                                dcc.Dropdown(
+                                    id=Filter.COHORT,
+                                    options=cohort_options(viewer),
+                                    placeholder="Intensive support (SMQ or RSP)",
+                                ),
+                            ),
+                            field(
+                                "Entered in",
+                                dcc.Dropdown(
+                                    id=Filter.ENTERED,
+                                    options=year_options(*years),
+                                    multi=True,
+                                    placeholder="Any year",
+                                ),
+                            ),
+                            field(
+                                "Exited in",
+                                dcc.Dropdown(
+                                    id=Filter.EXITED,
+                                    options=year_options(*years),
+                                    multi=True,
+                                    placeholder="Any year",
+                                ),
+                            ),
+                        ],
+                        className="smq-filter-more-fields",
+                    ),
+                    html.P(FILTER_HELP, className="smq-filter-help smq-small", id="filter-help"),
+                ],
+                id=Filter.MORE,
+                className="smq-filter-more",
+            ),
         ],
         className="smq-filterbar",
         id=Shell.FILTER_BAR,
@@ -237,13 +321,17 @@ def layout() -> html.Div:
         info = queries.dataset_info()
         trusts = queries.trusts(viewer)
         regions = sorted(trusts["region"].dropna().unique())
+        icbs = sorted(trusts["icb"].dropna().unique())
+        known = queries.known_values()
+        first_year = known.first_date.year if known.first_date else 2013
+        years = (first_year, max(first_year, info["as_of_effective"].year))
         trust_options = [
             {"label": f"{name} ({code})", "value": code}
             for code, name in zip(trusts["trust_code"], trusts["trust_name"], strict=True)
         ]
     except DatabaseUnavailable:
         outage = True
-        info, regions, trust_options = {}, [], []
+        info, regions, trust_options, icbs, years = {}, [], [], [], (2013, 2030)
     return html.Div(
         [
             dcc.Location(id=Shell.URL, refresh="callback-nav"),
@@ -269,7 +357,20 @@ def layout() -> html.Div:
                 [
                     public_notice(viewer),
                     html.Div(id=Shell.NOTICES, className="smq-notices", **{"aria-live": "polite"}),
-                    html.Div(filter_bar(viewer, regions, trust_options), id="filter-bar-wrap"),
+                    html.Div(
+                        [
+                            html.Button(
+                                [html.I(className="bi bi-funnel", **{"aria-hidden": "true"}), " Filters"],
+                                id=Shell.FILTER_TOGGLE,
+                                className="btn btn-outline-primary btn-sm smq-filter-toggle",
+                                type="button",
+                                **{"aria-expanded": "false", "aria-controls": Shell.FILTER_BAR},
+                            ),
+                            filter_bar(viewer, regions, trust_options, icbs, years),
+                        ],
+                        id=Shell.FILTER_WRAP,
+                        className="smq-filter-wrap",
+                    ),
                     html.Main(
                         dcc.Loading(
                             html.Div(id=Shell.PAGE),

@@ -6,7 +6,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import spc, theme
-from dashboard.labels import ALIGN_LABELS, METRIC_DOMAIN_LABELS, VARIATION_LABELS
+from dashboard.labels import ALIGN_LABELS, METRIC_DOMAIN_LABELS, TYPE_LABELS, VARIATION_LABELS
 from data_access import queries
 from data_access.filters import Filters
 from data_access.viewer import Viewer
@@ -112,10 +112,39 @@ def spc_summary(summary: spc.SpcSummary | None, trust_name: str) -> list:
     ]
 
 
-def trajectory_note(shown: int, national: int, max_lines: int) -> str:
+def _type_words(types: tuple[str, ...]) -> str:
+    if len(types) == 1:
+        return f"{TYPE_LABELS[types[0]].lower()} trusts"
+    return "trusts of these types" if types else "trusts"
+
+
+def _trusts_word(count: int) -> str:
+    return f"{count:,} trust" if count == 1 else f"{count:,} trusts"
+
+
+def trajectory_note(
+    shown: tuple[int, int],
+    national: tuple[int, int],
+    align: str,
+    types: tuple[str, ...],
+    max_lines: int,
+    selected: list[str] | None = None,
+) -> str:
+    """What the chart counts, in real numbers. Each pair is (trusts with values, those of them
+    that have the alignment's event): on an aligned axis only the latter are drawn."""
+    kind = _type_words(types)
+    if align == "calendar":
+        counts = f"{_trusts_word(shown[0])} with values. Dotted grey: all {national[0]:,} {kind} with values."
+    else:
+        event = ALIGN_LABELS[align].removeprefix("Months from ").removeprefix("months from ")
+        counts = (
+            f"Aligned on {event}: {national[1]:,} of {national[0]:,} {kind} have this event "
+            f"(the dotted grey band is those {national[1]:,}); of the filtered trusts, "
+            f"{shown[1]:,} of {shown[0]:,} have it and are drawn."
+        )
+    highlight = f" Highlighted: {selected[0]}, against the others the filters pick." if selected else ""
     return (
-        f"{shown:,} trusts with values. Shaded band: the middle half of trusts; line: their median. "
-        f"Dotted grey: all {national:,} trusts of these types. "
+        f"{counts}{highlight} Shaded band: the middle half of trusts; line: their median. "
         f"Thin lines are individual trusts (drawn where a panel has at most {max_lines}); click one to "
         "select it, or search a trust in the filter bar."
     )

@@ -83,3 +83,45 @@ def callback_answers(client, searches: list[str], paths: list[str]) -> list[tupl
 
 def download(client, view: str, search: str = ""):
     return client.get(f"/download/{view}.csv{search}")
+
+
+def answer(
+    client,
+    output: str,
+    search: str = "",
+    path: str = "/",
+    values: dict | None = None,
+    inputs: list[str] | None = None,
+) -> dict:
+    """Call the first callback whose outputs include `output` ("component.property") and, when
+    given, whose inputs are exactly `inputs`, as the browser would: with the URL's `search` and
+    `path` and any other input or state in `values` ("component.property" → value). Returns its
+    response by component and property."""
+    dependencies = client.get("/_dash-dependencies").get_json()
+
+    def parts(outputs: str) -> list[str]:
+        return [o.split("@")[0] for o in outputs.strip(".").split("...")]
+
+    def named(entries: list[dict]) -> list[str]:
+        return [f"{e['id']}.{e['property']}" for e in entries]
+
+    dep = next(
+        d
+        for d in dependencies
+        if output in parts(d["output"]) and (inputs is None or named(d["inputs"]) == inputs)
+    )
+    values = values or {}
+    body = build_body(dep, search, path, None)
+    assert body is not None
+    for entry in body["inputs"] + body["state"]:
+        key = f"{entry['id']}.{entry['property']}"
+        if key in values:
+            entry["value"] = values[key]
+    response = client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
+    assert response.status_code in (200, 204), response.status_code
+    if response.status_code == 204:
+        return {}
+    return {
+        component: {prop.split("@")[0]: value for prop, value in props.items()}
+        for component, props in response.get_json()["response"].items()
+    }

@@ -48,3 +48,23 @@ def test_to_before_from_is_dropped():
 def test_empty_query_is_default():
     assert Filters.from_query("")[0] == Filters()
     assert Filters().to_query() == ""
+
+
+def test_icb_and_cohort_round_trip_and_one_spelling_one_key():
+    known = KnownValues(icbs=frozenset({"QWE", "QRT"}), first_date=date(2013, 1, 1))
+    filters, notices = Filters.from_query("icb=qwe,QRT&entered=2016,2015&exited=2019&cohort=SMQ", known)
+    assert notices == []
+    assert filters.icbs == ("QWE", "QRT") and filters.entered == ("2016", "2015")
+    assert filters.cohort_event == "smq"
+    assert Filters.from_query(filters.to_query(), known)[0] == filters
+    other, _ = Filters.from_query("cohort=smq&exited=2019&entered=2015&entered=2016&icb=QRT&icb=QWE", known)
+    assert other.cache_key() == filters.cache_key()
+    # The default cohort is not written out.
+    assert Filters.from_query("entered=2016&cohort=support")[0].to_query() == "entered=2016"
+
+
+def test_dates_are_clipped_to_the_data_and_to_2030():
+    known = KnownValues(first_date=date(2013, 7, 1))
+    filters, notices = Filters.from_query("from=2001-01-01&to=2040-05-05", known)
+    assert (filters.date_from, filters.date_to) == (date(2013, 7, 1), date(2030, 12, 31))
+    assert len(notices) == 2 and all(n.startswith("Clipped") for n in notices)

@@ -56,6 +56,8 @@ SEARCHES = [
     "?trust=RDD&metric=sickness&from=2016-01-01&to=2017-06-30",
     "?" + "&".join(f"trust=R{i:02d}" for i in range(300)),
     "?type=%00&group=<script>&from=9999-99-99",
+    "?cohort=cp&entered=2014,2016&exited=2015,2017",
+    "?from=1900-01-01&cohort=cp",
 ]
 PATHS = [
     "/",
@@ -65,6 +67,7 @@ PATHS = [
     "/costs",
     "/impact",
     "/monitoring",
+    "/groups",
     "/data",
     "/trust/RDD",
     "/trust/RCC",

@@ -49,7 +49,7 @@ def counts_figure(uptake: pd.DataFrame) -> go.Figure:
     figure.update_layout(
         barmode="stack",
         height=360,
-        xaxis_title="Trusts",
+        xaxis=theme.count_axis(len(uptake), title="Trusts"),
         yaxis={"autorange": "reversed"},
         margin={"l": 170},
         legend={"orientation": "h", "y": -0.2},

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import theme
+from dashboard import formats, theme
 from dashboard.labels import GROUP_LABELS, RATING_LABELS, REGIME_SHORT, TYPE_LABELS
 from data_access.groups import intensive_spells
 from data_access.vocab import GROUPS, TRUST_TYPES
@@ -94,6 +94,15 @@ def headlines(
     return items
 
 
+def picture_title(trusts: int, types: tuple[str, ...], narrowed: bool) -> str:
+    """A title that says what is shown: "National picture" only over every trust; otherwise
+    "Picture for 8 acute trusts"."""
+    if not narrowed:
+        return "National picture"
+    kind = f"{TYPE_LABELS[types[0]].lower()} trust" if len(types) == 1 else "trust"
+    return f"Picture for {formats.plural(trusts, kind)}"
+
+
 def distribution_figure(trusts: pd.DataFrame, by: str) -> go.Figure:
     """Trusts per evaluation group or trust type (horizontal bars, labelled with counts)."""
     if trusts.empty:
@@ -126,7 +135,7 @@ def distribution_figure(trusts: pd.DataFrame, by: str) -> go.Figure:
         height=max(220, 46 * len(codes) + 80),
         showlegend=False,
         margin={"l": 250, "r": 40, "t": 50, "b": 40},
-        xaxis={"title": "Trusts", "rangemode": "tozero"},
+        xaxis=theme.count_axis(max(values, default=0), title="Trusts"),
         yaxis={"autorange": "reversed"},
     )
     return figure

@@ -88,7 +88,9 @@ def counts_figure(counts: pd.DataFrame, as_of: date, show_cp: bool) -> go.Figure
             font={"color": theme.REGIME_COLOURS[regime]},
         )
     fig.update_xaxes(**theme.date_axis(title={"text": "Month"}, hoverformat="%b %Y"))
-    fig.update_yaxes(title={"text": "Trusts (number)"}, rangemode="tozero", tickformat=",d")
+    shown = counts if show_cp else counts[counts["regime"] != "cp"]  # the axis must not hint at CP
+    largest = shown["trusts"].max() if not shown.empty else 0
+    fig.update_yaxes(**theme.count_axis(largest, title={"text": "Trusts (number)"}))
     fig.update_layout(hovermode="x unified", legend={"y": -0.22}, margin={"r": 72})
     return fig
 

@@ -41,6 +41,12 @@ def with_x(values: pd.DataFrame, trusts: pd.DataFrame, align: str) -> pd.DataFra
     return frame.dropna(subset=["x"]).astype({"x": "int64"})
 
 
+def event_counts(values: pd.DataFrame, trusts: pd.DataFrame, align: str) -> tuple[int, int]:
+    """(trusts with a value, those of them placed on the axis: with the alignment's event)."""
+    present = values.dropna(subset=["value"])
+    return present["trust_code"].nunique(), with_x(present, trusts, align)["trust_code"].nunique()
+
+
 def bands(frame: pd.DataFrame) -> pd.DataFrame:
     """Median and interquartile range per x, over trusts with a value (gaps stay gaps)."""
     present = frame.dropna(subset=["value"])
@@ -158,9 +164,10 @@ def trajectory_figure(
     )
     for index, (title, subset, colour) in enumerate(panels, start=1):
         first = index == 1
-        for trace in _band_traces(
-            national_x, theme.NHS_MID_GREY, "All trusts of these types", "national", first, unit
-        ):
+        national_name = (
+            "All trusts of these types" if align == "calendar" else "Trusts of these types with the event"
+        )
+        for trace in _band_traces(national_x, theme.NHS_MID_GREY, national_name, "national", first, unit):
             trace.line["dash"] = "dot" if trace.mode == "lines" and trace.line.width else None
             figure.add_trace(trace, row=index, col=1)
         label = title if rows > 1 else "Filtered trusts"

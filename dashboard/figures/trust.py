@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import quote
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import cca, spc, theme
-from dashboard.labels import REGIME_LABELS
+from dashboard.labels import GROUP_LABELS, REGIME_LABELS
 from data_access.vocab import DOMAINS
 
 
@@ -55,6 +56,77 @@ def ratings_grid(ratings: pd.DataFrame) -> pd.DataFrame:
     return grid.reindex(columns=[d for d in DOMAINS if d in grid.columns]).sort_index(ascending=False)
 
 
+SHOWN_DIGITS = 1  # the profile shows values to one decimal: judgements are made on what is shown
+
+
+def change_words(before: float, after: float, higher_is_better: bool) -> tuple[str, str]:
+    """(direction, judgement) of a change, each on its own: the direction says which way the
+    value moved ("rose", "fell", "no change" once both are rounded as shown) and the judgement
+    whether that is better ("improved", "worsened", or "no material change" when the rounded
+    values are equal or the change is under `cca.LITTLE_CHANGE` of the baseline)."""
+    if pd.isna(before) or pd.isna(after):
+        return "", ""
+    shown_before, shown_after = round(float(before), SHOWN_DIGITS), round(float(after), SHOWN_DIGITS)
+    if shown_before == shown_after:
+        return "no change", "no material change"
+    direction = "rose" if shown_after > shown_before else "fell"
+    judgement = cca.direction_words(shown_before, shown_after - shown_before, higher_is_better)
+    return direction, "no material change" if judgement == "little change" else judgement
+
+
+def sparkline_svg(chart: pd.DataFrame, width: int = 120, height: int = 32) -> str:
+    """An XmR chart in miniature as an SVG data URI: the values as a line, the mean dashed, and
+    each special-cause point in its SPC colour (as on the full chart)."""
+    present = chart.dropna(subset=["value"]).reset_index(drop=True)
+    if len(present) < 2:
+        return ""
+    values = present["value"].astype(float)
+    limits = pd.concat([values, present["upper_limit"], present["lower_limit"]]).dropna().astype(float)
+    low, high = float(limits.min()), float(limits.max())
+    span = (high - low) or 1.0
+    pad = 3
+
+    def xy(i: int, v: float) -> tuple[float, float]:
+        x = pad + i * (width - 2 * pad) / (len(present) - 1)
+        y = height - pad - (v - low) / span * (height - 2 * pad)
+        return round(x, 1), round(y, 1)
+
+    points = " ".join(f"{x},{y}" for x, y in (xy(i, v) for i, v in enumerate(values)))
+    mean = present["mean"].dropna()
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}">'
+    ]
+    if not mean.empty:
+        _, y = xy(0, float(mean.iloc[-1]))
+        parts.append(
+            f'<line x1="{pad}" x2="{width - pad}" y1="{y}" y2="{y}" stroke="{theme.SPC_LINE_COLOURS["mean"]}" '
+            'stroke-width="1" stroke-dasharray="3 2"/>'
+        )
+    parts.append(
+        f'<polyline fill="none" stroke="{theme.SPC_LINE_COLOURS["value"]}" stroke-width="1.5" points="{points}"/>'
+    )
+    for i, row in present.iterrows():
+        if row["variation"] != "common_cause":
+            x, y = xy(int(i), float(row["value"]))
+            parts.append(
+                f'<circle cx="{x}" cy="{y}" r="2.5" fill="{theme.VARIATION_COLOURS[row["variation"]]}"/>'
+            )
+    parts.append("</svg>")
+    return "data:image/svg+xml;utf8," + quote("".join(parts))
+
+
+def comparator_words(others: int, group: str) -> str:
+    """The comparator set named with its size: the viewer's role decides the groups it sees, so a
+    verdict against "its group" must say which group, and how many trusts it holds."""
+    name = GROUP_LABELS.get(group, group)
+    if others == 0:
+        return f"the other trusts in “{name}”, as your access shows that group"
+    return (
+        f"the {others} other trust{'s' if others != 1 else ''} in “{name}”, as your access shows that group"
+    )
+
+
 def indicators(
     values: pd.DataFrame, metrics: pd.DataFrame, trust: pd.Series, group_values: pd.DataFrame, as_of: date
 ) -> pd.DataFrame:
@@ -71,7 +143,10 @@ def indicators(
             continue
         direction = spc.direction_from_polarity(bool(metric.higher_is_better))
         chart = spc.xmr(series["period_start"], series["value"], improvement_direction=direction)
-        summary = spc.summarise(chart, improvement_direction=direction)
+        target = pd.to_numeric(getattr(metric, "target", None), errors="coerce")
+        summary = spc.summarise(
+            chart, improvement_direction=direction, target=None if pd.isna(target) else float(target)
+        )
         change = cca.metric_change(series, trusts, bool(metric.higher_is_better), as_of)
         latest_period = series["period_start"].iloc[-1]
         peers = group_values[
@@ -82,13 +157,17 @@ def indicators(
         )
         median = others.median() if len(others) else float("nan")
         latest = series["value"].iloc[-1]
+        comparators = comparator_words(len(others), trust["evaluation_group"])
         if pd.isna(median):
-            position = ""
+            position = f"No comparison: none of {comparators} has a value for {latest_period:%b %Y}."
         elif abs(latest - median) < cca.LITTLE_CHANGE * max(abs(median), 1e-9):
-            position = f"about the median of {len(others)} others in its group"
+            position = f"About the median of {comparators} ({median:,.1f})."
         else:
             better = latest > median if metric.higher_is_better else latest < median
-            position = f"{'better' if better else 'worse'} than the median of {len(others)} others in its group ({median:,.1f})"
+            position = f"{'Better' if better else 'Worse'} than the median of {comparators} ({median:,.1f})."
+        before = change["before"].iloc[0] if len(change) else float("nan")
+        after = change["latest"].iloc[0] if len(change) else float("nan")
+        moved, judged = change_words(before, after, bool(metric.higher_is_better))
         rows.append(
             {
                 "metric_id": metric.metric_id,
@@ -98,9 +177,12 @@ def indicators(
                 "latest_period": latest_period,
                 "latest": latest,
                 "variation_icon": summary.variation_icon,
-                "change": change["direction"].iloc[0] if len(change) else "",
-                "before": change["before"].iloc[0] if len(change) else float("nan"),
-                "after": change["latest"].iloc[0] if len(change) else float("nan"),
+                "assurance_icon": summary.assurance_icon or "",
+                "sparkline": sparkline_svg(chart),
+                "direction": moved,
+                "change": judged,
+                "before": before,
+                "after": after,
                 "group_median": median,
                 "position": position,
             }
