@@ -14,6 +14,7 @@ PAGES = [
     "/timelines",
     "/interventions",
     "/costs",
+    "/groups",
     "/impact",
     "/monitoring",
     "/data",
@@ -26,6 +27,7 @@ CONTENT = (
     "timelines-",
     "interventions-",
     "costs-",
+    "groups-",
     "impact-",
     "monitoring-",
     "data-",
@@ -66,7 +68,7 @@ def test_a_page_arrives_drawn_after_a_few_requests_and_computes_its_content_once
     )
     # Pages whose first view always has data to plot (the monitoring page's chart waits for a
     # trust, and a trust's profile may have no regime to draw for the public).
-    if path.split("?")[0] not in ("/monitoring", "/data") and not path.startswith("/trust/"):
+    if path.split("?")[0] not in ("/monitoring", "/data", "/groups") and not path.startswith("/trust/"):
         assert charts.count() and drawn >= 1, "the page's charts arrived without traces"
     assert encodings and all(e in ("br", "gzip") for e in encodings), encodings
 
