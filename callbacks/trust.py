@@ -43,9 +43,11 @@ def update_trust(filters: Filters, who: Viewer, code: str = ""):
         return [missing], theme.empty_figure("No trust."), [], [], [], []
     trust = found.iloc[0]
     as_of = queries.as_of()
-    figure = figures.regime_figure(queries.episodes(who, only), as_of, trust["trust_name"])
     metrics = queries.metrics((trust["trust_type"],))
     values = queries.metric_values(who, only, tuple(metrics["metric_id"]))
+    figure = figures.regime_figure(
+        queries.episodes(who, only), as_of, trust["trust_name"], figures.segment_quarters(values)
+    )
     peers = queries.metric_values(
         who, Filters(groups=(trust["evaluation_group"],)), tuple(metrics["metric_id"])
     )

@@ -84,6 +84,10 @@ DARK_SKY_BLUE: Final = "#125D88"  # Okabe–Ito sky blue #56B4E9, darker
 OCHRE: Final = "#8A6000"  # Okabe–Ito orange #E69F00, darker
 AMBER: Final = "#B35900"
 DARK_RED: Final = "#7A1A12"
+# NHS Oversight Framework segments, 1 (least support needed) to 5 (intensive support): one hue,
+# light to dark, so order reads without colour names; each bar also carries its number as text.
+SEGMENT_COLOURS: Final = {1: "#DCEAF7", 2: "#9DC3E6", 3: "#4F8FCB", 4: "#1F5F99", 5: "#0B2E52"}
+SEGMENT_TEXT: Final = {1: NHS_BLACK, 2: NHS_BLACK, 3: WHITE, 4: WHITE, 5: WHITE}
 
 FONT_FAMILY: Final = 'Arial, "Helvetica Neue", Helvetica, sans-serif'
 BASE_FONT_SIZE: Final = 13

@@ -12,15 +12,45 @@ from dashboard import cca, spc, theme
 from dashboard.labels import GROUP_LABELS, REGIME_LABELS
 from data_access.vocab import DOMAINS
 
+SEGMENT_ROW = "NOF segment"
+SEGMENT_METRIC = "nof_segment"
 
-def regime_figure(episodes: pd.DataFrame, as_of: date, name: str) -> go.Figure:
-    if episodes.empty:
+
+def segment_quarters(values: pd.DataFrame) -> pd.DataFrame:
+    """A trust's quarterly NHS Oversight Framework segments (metric `nof_segment`, dated at the
+    first day of the quarter's last month, contract §6) as quarters: start, end, segment 1–5."""
+    rows = (
+        values[values["metric_id"] == SEGMENT_METRIC].dropna(subset=["value"]) if not values.empty else values
+    )
+    if rows.empty:
+        return pd.DataFrame(columns=["start", "end", "segment"])
+    last_month = pd.to_datetime(rows["period_start"])
+    segment = rows["value"].round().astype(int).clip(1, 5)
+    quarters = pd.DataFrame(
+        {
+            "start": last_month - pd.DateOffset(months=2),
+            "end": last_month + pd.DateOffset(months=1),
+            "segment": segment.to_numpy(),
+        }
+    )
+    return quarters.sort_values("start").reset_index(drop=True)
+
+
+def regime_figure(
+    episodes: pd.DataFrame, as_of: date, name: str, segments: pd.DataFrame | None = None
+) -> go.Figure:
+    """The trust's regime episodes as bars, and below them its NOF segment, quarter by quarter,
+    when the data has them."""
+    segments = segments if segments is not None else pd.DataFrame(columns=["start", "end", "segment"])
+    if episodes.empty and segments.empty:
         return theme.empty_figure(f"{name} has no SMQ or RSP episode (or none you may see).")
-    figure = theme.base_figure("Regime timeline")
+    figure = theme.base_figure("Regime timeline" if segments.empty else "Regime timeline and NOF segment")
+    rows = []
     for regime in ("smq", "rsp", "cp"):
-        part = episodes[episodes["regime"] == regime]
+        part = episodes[episodes["regime"] == regime] if not episodes.empty else episodes
         if part.empty:
             continue
+        rows.append(REGIME_LABELS[regime])
         ends = part["end_date"].fillna(pd.Timestamp(as_of))
         figure.add_bar(
             y=[REGIME_LABELS[regime]] * len(part),
@@ -42,8 +72,39 @@ def regime_figure(episodes: pd.DataFrame, as_of: date, name: str) -> go.Figure:
             ),
             hovertemplate="%{customdata[0]} – %{customdata[1]} (%{customdata[2]} days)<extra></extra>",
         )
+    if not segments.empty:
+        rows.append(SEGMENT_ROW)
+        for segment in sorted(segments["segment"].unique()):
+            part = segments[segments["segment"] == segment]
+            figure.add_bar(
+                y=[SEGMENT_ROW] * len(part),
+                x=(part["end"] - part["start"]).dt.days * 86_400_000,
+                base=part["start"],
+                orientation="h",
+                name=f"Segment {segment}",
+                text=[str(segment)] * len(part),
+                textposition="inside",
+                insidetextanchor="middle",
+                textfont={"color": theme.SEGMENT_TEXT[int(segment)]},
+                marker={
+                    "color": theme.SEGMENT_COLOURS[int(segment)],
+                    "line": {"color": theme.WHITE, "width": 1},
+                },
+                customdata=list(
+                    zip(part["start"].dt.strftime("%b %Y"), part["end"].dt.strftime("%b %Y"), strict=True)
+                ),
+                hovertemplate=(
+                    f"Segment {segment} (1: least support needed; 5: intensive support)"
+                    "<br>%{customdata[0]} – %{customdata[1]}<extra></extra>"
+                ),
+            )
     figure.update_layout(
-        height=200, xaxis={"type": "date"}, showlegend=False, margin={"l": 200, "t": 40, "b": 30}
+        height=120 + 40 * len(rows),
+        xaxis={"type": "date"},
+        yaxis={"categoryorder": "array", "categoryarray": list(reversed(rows))},
+        showlegend=False,
+        barmode="overlay",
+        margin={"l": 200, "t": 40, "b": 30},
     )
     return figure
 
