@@ -351,9 +351,12 @@ def _build_template() -> go.layout.Template:
         font={"family": FONT_FAMILY, "size": BASE_FONT_SIZE, "color": TEXT_COLOUR},
         title={
             "font": {"family": FONT_FAMILY, "size": TITLE_FONT_SIZE, "color": TEXT_COLOUR, "weight": "bold"},
+            # From the chart's own left edge (not the plot area's, which long axis labels push
+            # right), so the title never runs under the toolbar at the top right.
             "x": 0,
-            "xref": "paper",
+            "xref": "container",
             "xanchor": "left",
+            "pad": {"l": 8},
             "automargin": True,
         },
         colorway=list(COLORWAY),
