@@ -11,7 +11,9 @@ from dashboard.figures import trust as figures
 
 
 def _values(segments: dict[str, float]) -> pd.DataFrame:
-    rows = [{"metric_id": "nof_segment", "period_start": pd.Timestamp(d), "value": v} for d, v in segments.items()]
+    rows = [
+        {"metric_id": "nof_segment", "period_start": pd.Timestamp(d), "value": v} for d, v in segments.items()
+    ]
     rows.append({"metric_id": "ae_4hr_pct", "period_start": pd.Timestamp("2025-06-01"), "value": 71.0})
     return pd.DataFrame(rows)
 
