@@ -18,7 +18,7 @@ from layouts.overview import Ids, headline_cards, pack_status, recent_lists
 
 def _fallback():
     empty = theme.empty_figure("The database is not answering; the figures will return with it.")
-    return [components.error_state()], empty, empty, empty, [], "Picture for the filtered trusts"
+    return [components.error_state()], empty, empty, empty, [], "Picture for the filtered trusts", empty
 
 
 @content_callback(
@@ -28,6 +28,7 @@ def _fallback():
     Output(Ids.TYPES, "figure"),
     Output(Ids.RECENT, "children"),
     Output(Ids.PICTURE_TITLE, "children"),
+    Output(Ids.SEGMENTS, "figure"),
     fallback=_fallback,
 )
 def update_overview(filters: Filters, who: Viewer):
@@ -45,6 +46,7 @@ def update_overview(filters: Filters, who: Viewer):
         figures.distribution_figure(trusts, "type"),
         recent_lists(figures.recent_changes(episodes, ratings, trusts, as_of), filters.to_query()),
         figures.picture_title(len(trusts), filters.types, filters.selects_trusts()),
+        figures.segment_counts_figure(queries.metric_values(who, filters, ("nof_segment",))),
     )
 
 

@@ -22,6 +22,7 @@ class Ids:
     PICTURE_TITLE = "overview-picture-title"
     GROUPS = "overview-groups"
     TYPES = "overview-types"
+    SEGMENTS = "overview-segments"
     RECENT = "overview-recent"
     PACK_BUTTON = "overview-pack-button"
     PACK_JOB = "overview-pack-job"
@@ -189,6 +190,7 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], **_: str) -> ht
                 ],
                 className="smq-grid-2",
             ),
+            card("NHS Oversight Framework segments", _graph(Ids.SEGMENTS, "nof-segments")),
             card("Recent changes", dcc.Loading(html.Div(id=Ids.RECENT), delay_show=300)),
         ]
     )

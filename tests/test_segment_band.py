@@ -45,3 +45,22 @@ def test_the_band_sits_under_the_episodes_and_says_each_segment_in_text():
     alone = figures.regime_figure(episodes.iloc[0:0], date(2026, 3, 31), "Trust", quarters)
     assert any(t.y and t.y[0] == figures.SEGMENT_ROW for t in alone.data)
     assert not figures.regime_figure(episodes.iloc[0:0], date(2026, 3, 31), "Trust").data
+
+
+def test_the_overview_counts_trusts_in_each_segment_per_quarter():
+    from dashboard.figures import overview
+
+    values = pd.DataFrame(
+        {
+            "metric_id": ["nof_segment"] * 5 + ["ae_4hr_pct"],
+            "trust_code": ["A", "B", "C", "A", "B", "A"],
+            "period_start": pd.to_datetime(["2025-06-01"] * 3 + ["2025-09-01"] * 2 + ["2025-06-01"]),
+            "value": [5, 5, 2, 4, None, 80.0],
+        }
+    )
+    figure = overview.segment_counts_figure(values)
+    by_segment = {t.name: list(t.y) for t in figure.data}
+    assert by_segment == {"Segment 2": [1, 0], "Segment 4": [0, 1], "Segment 5": [2, 0]}
+    assert figure.layout.barmode == "stack" and figure.layout.yaxis.dtick == 1
+    empty = overview.segment_counts_figure(values[values["metric_id"] == "ae_4hr_pct"])
+    assert not empty.data and "no NHS Oversight Framework segments" in empty.layout.annotations[0].text

@@ -183,3 +183,46 @@ def recent_changes(
     frame = frame.sort_values(["date", "trust_code"], ascending=[False, True])
     frame = frame.groupby("kind", sort=False).head(limit)
     return frame[RECENT_COLUMNS].reset_index(drop=True)
+
+
+def segment_counts_figure(values: pd.DataFrame) -> go.Figure:
+    """Trusts in each NHS Oversight Framework segment, quarter by quarter (metric `nof_segment`),
+    stacked from segment 1 (least support needed) to 5 (intensive support)."""
+    rows = (
+        values[values["metric_id"] == "nof_segment"].dropna(subset=["value"]) if not values.empty else values
+    )
+    if rows.empty:
+        return theme.empty_figure(
+            "The data holds no NHS Oversight Framework segments (metric nof_segment) for these trusts."
+        )
+    frame = pd.DataFrame(
+        {
+            "quarter": pd.to_datetime(rows["period_start"]),
+            "segment": rows["value"].round().astype(int).clip(1, 5),
+        }
+    )
+    counts = frame.groupby(["quarter", "segment"]).size().unstack(fill_value=0).sort_index()
+    # Each value is dated at the quarter's last month: name the quarter by its three months.
+    quarters = [f"{(q - pd.DateOffset(months=2)):%b}–{q:%b %Y}" for q in counts.index]
+    figure = theme.base_figure("Trusts by NHS Oversight Framework segment, quarter by quarter")
+    for segment in sorted(counts.columns):
+        figure.add_bar(
+            x=quarters,
+            y=counts[segment].tolist(),
+            name=f"Segment {segment}",
+            marker={"color": theme.SEGMENT_COLOURS[int(segment)], "line": {"color": theme.WHITE, "width": 1}},
+            text=counts[segment],
+            textposition="inside",
+            textangle=0,
+            textfont={"color": theme.SEGMENT_TEXT[int(segment)]},
+            hovertemplate=f"Segment {segment}: %{{y:,d}} trusts<br>%{{x}}<extra></extra>",
+        )
+    figure.update_layout(
+        barmode="stack",
+        height=320,
+        xaxis={"type": "category"},
+        uniformtext={"minsize": 10, "mode": "hide"},  # a count too small to label is in the hover
+        yaxis=theme.count_axis(int(counts.sum(axis=1).max()), title={"text": "Trusts"}),
+        legend={"orientation": "h", "y": -0.2, "traceorder": "normal"},
+    )
+    return figure
