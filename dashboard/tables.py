@@ -189,10 +189,12 @@ def costs_view(
     frame["exited_smq"] = lookup(codes, last["end_date"].notna()).fillna(False).astype(bool).to_numpy()
     frame["re_entered_smq"] = lookup(codes, spells.groupby("trust_code").size()).fillna(0).gt(1).to_numpy()
     regime_days = episodes.groupby("trust_code")["days"].sum()
-    months = lookup(codes, regime_days).fillna(0) / 30.4375
+    # As floats whatever the lookups give (an empty table of days or costs gives objects).
+    months = pd.to_numeric(lookup(codes, regime_days), errors="coerce").astype(float).fillna(0.0) / 30.4375
     frame["months_in_regime"] = months.round(1).to_numpy()
+    total = pd.to_numeric(frame["total_cost_gbp"], errors="coerce").astype(float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        per_month = np.where(months > 0, frame["total_cost_gbp"] / months.replace(0, np.nan), np.nan)
+        per_month = np.where(months > 0, total / months.replace(0, np.nan), np.nan).astype(float)
     frame["cost_per_month_in_regime_gbp"] = np.round(per_month, 0)
     first_entry = trusts.set_index("trust_code")["first_support_entry"]
     frame["rating_at_smq_entry"] = lookup(codes, latest_overall(ratings, first_entry)).fillna("").to_numpy()
