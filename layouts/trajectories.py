@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import dcc, html
 
 from dashboard import spc, theme
@@ -105,11 +106,17 @@ def spc_summary(summary: spc.SpcSummary | None, trust_name: str) -> list:
         html.P(
             [
                 html.Strong(trust_name),
-                f": latest {summary.latest_value:.1f}, mean {summary.mean:.1f}, "
-                f"process limits {summary.lower_limit:.1f} to {summary.upper_limit:.1f}. {words}.{reliability}",
+                f": latest {_one_decimal(summary.latest_value)}, mean {_one_decimal(summary.mean)}, "
+                f"process limits {_one_decimal(summary.lower_limit)} to {_one_decimal(summary.upper_limit)}. "
+                f"{words}.{reliability}",
             ]
         ),
     ]
+
+
+def _one_decimal(value) -> str:
+    """A figure to one decimal; "not known" when there is none (limits of too few points)."""
+    return "not known" if value is None or pd.isna(value) else f"{float(value):.1f}"
 
 
 def _type_words(types: tuple[str, ...]) -> str:
