@@ -47,6 +47,22 @@ def error_state(
     )
 
 
+def metric_control(component_id: str, options: list[dict], value: str | None) -> html.Div:
+    """A page's labelled metric chooser: the options' labels and values, never cleared."""
+    return html.Div(
+        [
+            html.Label("Metric", htmlFor=component_id, className="smq-filter-label"),
+            dcc.Dropdown(
+                id=component_id,
+                options=[{"label": o["label"], "value": o["value"]} for o in options],
+                value=value,
+                clearable=False,
+            ),
+        ],
+        className="smq-filter smq-filter-wide",
+    )
+
+
 DOWNLOAD_LINK = "smq-download"
 
 

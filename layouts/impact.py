@@ -15,7 +15,7 @@ from dashboard.labels import GROUP_LABELS, label
 from data_access import queries
 from data_access.filters import Filters
 from data_access.viewer import Viewer
-from layouts.components import card, download_link, empty_state, page_header
+from layouts.components import card, download_link, empty_state, metric_control, page_header
 
 TITLE = "Effect estimates"
 
@@ -174,18 +174,7 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], **_: str) -> ht
             ),
             html.Div(
                 [
-                    html.Div(
-                        [
-                            html.Label("Metric", htmlFor=Ids.METRIC, className="smq-filter-label"),
-                            dcc.Dropdown(
-                                id=Ids.METRIC,
-                                options=[{"label": c["label"], "value": c["value"]} for c in choices],
-                                value=chosen_metric(filters, choices),
-                                clearable=False,
-                            ),
-                        ],
-                        className="smq-filter smq-filter-wide",
-                    ),
+                    metric_control(Ids.METRIC, choices, chosen_metric(filters, choices)),
                     html.Fieldset(
                         [
                             html.Legend("Event", className="smq-filter-label"),

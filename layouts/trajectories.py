@@ -11,7 +11,7 @@ from dashboard.labels import ALIGN_LABELS, METRIC_DOMAIN_LABELS, TYPE_LABELS, VA
 from data_access import queries
 from data_access.filters import Filters
 from data_access.viewer import Viewer
-from layouts.components import card, download_link, page_header
+from layouts.components import card, download_link, metric_control, page_header
 
 TITLE = "Performance trajectories"
 COMPARE_LABELS = {
@@ -172,18 +172,7 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], **_: str) -> ht
             ),
             html.Div(
                 [
-                    html.Div(
-                        [
-                            html.Label("Metric", htmlFor=Ids.METRIC, className="smq-filter-label"),
-                            dcc.Dropdown(
-                                id=Ids.METRIC,
-                                options=[{"label": o["label"], "value": o["value"]} for o in options],
-                                value=default_metric(filters, options),
-                                clearable=False,
-                            ),
-                        ],
-                        className="smq-filter smq-filter-wide",
-                    ),
+                    metric_control(Ids.METRIC, options, default_metric(filters, options)),
                     _choice(
                         "Time axis",
                         Ids.ALIGN,
