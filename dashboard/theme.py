@@ -422,9 +422,11 @@ def apply_theme() -> None:
 
 def base_figure(title: str | None = None, **layout: Any) -> go.Figure:
     """An empty figure on the "smq" template, with an optional title and any layout properties."""
-    if TEMPLATE_NAME not in pio.templates:
-        register_template()
-    fig = go.Figure(layout={"template": TEMPLATE_NAME})
+    if TEMPLATE_NAME not in pio.templates or pio.templates.default != TEMPLATE_NAME:
+        apply_theme()
+    # Plotly takes the default template as it is: naming it instead validates and copies the
+    # whole template again, about 10 ms a figure, once most of an uncached chart's time.
+    fig = go.Figure()
     if title:
         fig.update_layout(title={"text": title})
     if layout:

@@ -102,34 +102,24 @@ def _spells(episodes: pd.DataFrame) -> pd.DataFrame:
     ).sort_values(["trust_code", "start_date", "regime"], kind="stable")
     far = np.datetime64("2262-01-01", "ns")
     gap = np.timedelta64(SPELL_GAP_DAYS, "D")
-    rows = []
-    for code, trust_episodes in part.groupby("trust_code", sort=True):
-        current: dict | None = None
-        for episode in trust_episodes.itertuples(index=False):
-            start = np.datetime64(episode.start_date, "ns")
-            end = far if pd.isna(episode.end_date) else np.datetime64(episode.end_date, "ns")
-            if current is not None and start <= current["end"] + gap:
-                current["end"] = max(current["end"], end)
-                current["episodes"] += 1
-                if episode.regime not in current["regimes"]:
-                    current["regimes"].append(episode.regime)
-                continue
-            if current is not None:
-                rows.append(current)
-            current = {
-                "trust_code": code,
-                "start": start,
-                "end": end,
-                "episodes": 1,
-                "regimes": [episode.regime],
-            }
-        if current is not None:
-            rows.append(current)
-    spells = pd.DataFrame(rows)
+    # A spell runs on while the next episode starts within the gap after the latest end so far
+    # (an ongoing episode ends "never"); vectorised over all trusts at once.
+    ends = part["end_date"].fillna(pd.Timestamp(far))
+    latest_before = ends.groupby(part["trust_code"]).cummax().groupby(part["trust_code"]).shift()
+    new_spell = latest_before.isna() | (part["start_date"] > latest_before + gap)
+    number = new_spell.cumsum().to_numpy()
+    grouped = part.assign(end_or_far=ends).groupby(number, sort=False)
+    spells = pd.DataFrame(
+        {
+            "trust_code": grouped["trust_code"].first(),
+            "start_date": grouped["start_date"].first(),
+            "end": grouped["end_or_far"].max(),
+            "episodes": grouped.size(),
+            "regimes": grouped["regime"].agg(lambda regimes: "+".join(dict.fromkeys(regimes))),
+        }
+    )
     spells["spell"] = spells.groupby("trust_code").cumcount() + 1
-    spells["start_date"] = pd.to_datetime(spells["start"])
-    spells["end_date"] = pd.to_datetime(spells["end"]).where(spells["end"] != far, pd.NaT)
-    spells["regimes"] = ["+".join(r) for r in spells["regimes"]]
+    spells["end_date"] = spells["end"].where(spells["end"] != pd.Timestamp(far), pd.NaT)
     return spells[SPELL_COLUMNS].reset_index(drop=True)
 
 

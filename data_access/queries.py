@@ -528,8 +528,10 @@ def _metric_table(metric_id: str, version: str) -> pd.DataFrame:
     return _dates(frame, "period_start")
 
 
-# A selection this large reads whole metrics (memoized) rather than asking SQL per trust list.
-WHOLE_METRIC_FROM = 200
+# A selection this large reads whole metrics (memoized, and warmed for the first views) rather
+# than asking SQL per trust list: filtering a metric's frame in memory takes a millisecond or
+# two where the SQL read of the same rows takes tens. A few trusts (a trust's own page) ask SQL.
+WHOLE_METRIC_FROM = 20
 
 
 @memoized

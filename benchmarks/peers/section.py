@@ -9,7 +9,10 @@ Then, interleaved (A, B, A, B…) and repeated, medians of the rounds:
     product's and the naive app's Dash callbacks over HTTP, the bare SQL on PostgreSQL, DuckDB
     over the Parquet copy, Superset's chart data API with `force=true`;
 (b) a cache hit: the same filter again, for the product and Superset;
-(c) time to a drawn chart in headless Chromium, and (d) the callback requests made by then.
+(c) time to a drawn chart in headless Chromium, and (d) the callback requests made by then;
+(e) the product's first answer after a start (the server restarted, each view the first asked)
+    and after an import (a one-value `metric_values.csv` loaded with `smq-monitor import`, which
+    changes the data version, then the view asked at once), against the 1.5 s target.
 
 The product's callbacks are found in `/_dash-dependencies` by the ids of the charts they draw
 (`PRODUCT_CHARTS`), so whatever its server does today is what is measured.
@@ -74,6 +77,7 @@ class Options:
     scales: list[float]
     rounds: int = 7
     browser_rounds: int = 5
+    first_rounds: int = 3
     port_base: int = DEFAULT_PORT_BASE
     superset: bool = True
 
@@ -342,6 +346,11 @@ def measure_scale(
                     load = browser.load(site, f"{base}/{view}{_search(view, filters)}", charts[view])
                     result.samples[(view, site, "drawn")].append(load.seconds)
                     result.posts[(view, site)].append(load.posts)
+
+        log(
+            f"  scale {scale:g}: first answers after a start and after an import ({options.first_rounds} rounds)"
+        )
+        first_answers(result, started, options, env, folder, dates)
     finally:
         for server in reversed(started):
             servers.stop(server)
@@ -351,6 +360,112 @@ def measure_scale(
         _psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         shutil.rmtree(folder, ignore_errors=True)
     return result
+
+
+def _one_value_import(folder: Path, env: dict[str, str], turn: int) -> None:
+    """Load one value of the benchmark's metric, different each turn: the data version changes
+    as with a month of new values, and the dataset stays the same size."""
+    with psycopg_connection(env["DATABASE_URL"]) as conn:
+        trust, period = conn.execute(
+            "SELECT trust_code, period_start FROM metric_values WHERE metric_id = %s "
+            "ORDER BY trust_code, period_start LIMIT 1",
+            (METRIC,),
+        ).fetchone()
+    batch = folder / "one-value"
+    batch.mkdir(exist_ok=True)
+    (batch / "metric_values.csv").write_text(
+        f"trust_code,metric_id,period_start,value\n{trust},{METRIC},{period:%Y-%m-%d},{80 + turn % 10}\n"
+    )
+    subprocess.run(
+        [str(BIN / "smq-monitor"), "import", str(batch)],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+
+
+def psycopg_connection(url: str):
+    import psycopg
+
+    return psycopg.connect(sql.libpq_conninfo(url))
+
+
+def first_answers(
+    result: ScaleResult,
+    started: list[servers.Server],
+    options: Options,
+    env: dict[str, str],
+    folder: Path,
+    dates: Iterator[date],
+) -> None:
+    """(e): each view as the first question after a restart (Redis flushed, so nothing is
+    remembered anywhere) and as the first after an import. `started[0]`, the product's server,
+    is replaced by each restart, so that whatever runs at the end is stopped by the caller."""
+    turn = 0
+    server = started[0]
+    for _ in range(options.first_rounds):
+        for view in VIEWS:
+            servers.stop(server)
+            started.remove(server)
+            subprocess.run(
+                ["redis-cli", "-n", str(PRODUCT_REDIS_DB), "flushdb"], check=True, capture_output=True
+            )
+            server = servers.start_gunicorn(
+                "product",
+                BIN / "gunicorn",
+                "app:server",
+                options.port_base,
+                env,
+                ROOT,
+                folder,
+                health="/healthz",
+            )
+            started.insert(0, server)
+            site = DashSite(PRODUCT, server, PRODUCT_CHARTS, PRODUCT_PAGE)
+            _record(
+                result,
+                view,
+                PRODUCT,
+                "start",
+                lambda s=site, v=view: s.answer(v, _search(v, _filters(next(dates)))),
+            )
+    site = DashSite(PRODUCT, server, PRODUCT_CHARTS, PRODUCT_PAGE)
+    for view in VIEWS:  # settle: both workers up and warm before the imports
+        for _ in range(4):
+            site.answer(view, _search(view, _filters(next(dates))))
+    for _ in range(options.first_rounds):
+        for view in VIEWS:
+            turn += 1
+            _one_value_import(folder, env, turn)
+            _record(
+                result,
+                view,
+                PRODUCT,
+                "import",
+                lambda v=view: site.answer(v, _search(v, _filters(next(dates)))),
+            )
+
+
+def first_table(results: list[ScaleResult]) -> list[str]:
+    """The product's first answers against the 1.5 s target, with its ordinary filter change beside."""
+    lines = [
+        "| scale | view | first answer after a start ms | after an import ms | worst of either ms "
+        "| ≤ 1.5 s? | filter change ms |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for r in results:
+        for view in VIEWS:
+            start, after, change = (r.median_ms(view, PRODUCT, m) for m in ("start", "import", "change"))
+            runs = r.samples.get((view, PRODUCT, "start"), []) + r.samples.get((view, PRODUCT, "import"), [])
+            worst = max(runs) * 1000 if runs else None
+            verdict = "—" if worst is None else ("met" if worst <= 1500 else "not met")
+            lines.append(
+                f"| {r.scale:g} | {view} | {_cell(start)} | {_cell(after)} | {_cell(worst)} | {verdict} "
+                f"| {_cell(change)} |"
+            )
+    return lines
 
 
 def _check_superset(result: ScaleResult, superset, chart, pg: sql.PostgresViews) -> None:
@@ -453,6 +568,12 @@ def section(
         "from an untimed first visit. POSTs: requests to `/_dash-update-component` by then.",
         "",
         *table(results),
+        "",
+        "First answers (product only; medians, and the worst single run against the target): the server "
+        "restarted with Redis flushed and each view asked first, then, with the server running, a one-value "
+        "import and the view asked at once.",
+        "",
+        *first_table(results),
         "",
     ]
     for r in results:

@@ -284,28 +284,34 @@ def gantt_figure(
     for trace in _rating_traces(ratings, y) + _intervention_trace(interventions, y):
         fig.add_trace(trace)
 
-    for heading in rows[rows["kind"] == "heading"].itertuples(index=False):
-        fig.add_shape(
-            type="rect",
-            xref="paper",
-            x0=0,
-            x1=1,
-            y0=heading.y - 0.5,
-            y1=heading.y + 0.5,
-            fillcolor=theme.NHS_PALE_GREY,
-            line={"width": 0},
-            layer="below",
-        )
-    fig.add_shape(
-        type="line",
-        xref="x",
-        yref="paper",
-        x0=pd.Timestamp(as_of),
-        x1=pd.Timestamp(as_of),
-        y0=0,
-        y1=1,
-        line={"color": theme.NHS_MID_GREY, "dash": "dot", "width": 1},
+    # One list of shapes set at once: add_shape re-validates every shape already there each time.
+    shapes = [
+        {
+            "type": "rect",
+            "xref": "paper",
+            "x0": 0,
+            "x1": 1,
+            "y0": heading_y - 0.5,
+            "y1": heading_y + 0.5,
+            "fillcolor": theme.NHS_PALE_GREY,
+            "line": {"width": 0},
+            "layer": "below",
+        }
+        for heading_y in rows.loc[rows["kind"] == "heading", "y"].tolist()
+    ]
+    shapes.append(
+        {
+            "type": "line",
+            "xref": "x",
+            "yref": "paper",
+            "x0": pd.Timestamp(as_of),
+            "x1": pd.Timestamp(as_of),
+            "y0": 0,
+            "y1": 1,
+            "line": {"color": theme.NHS_MID_GREY, "dash": "dot", "width": 1},
+        }
     )
+    fig.update_layout(shapes=shapes)
     fig.update_layout(
         barmode="overlay",
         hovermode="closest",

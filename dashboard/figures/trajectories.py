@@ -156,6 +156,7 @@ def trajectory_figure(
     panels = _panels(frame, trusts, compare)
     rows = len(panels)
     figure = make_subplots(
+        figure=theme.base_figure(),
         rows=rows,
         cols=1,
         shared_xaxes=True,
@@ -201,7 +202,6 @@ def trajectory_figure(
     if align != "calendar":
         figure.add_vline(x=0, line={"color": theme.NHS_DARK_GREY, "dash": "dash"})
     figure.update_layout(
-        template=theme.TEMPLATE_NAME,
         title=f"{metric['name']}: {ALIGN_LABELS[align][0].lower() + ALIGN_LABELS[align][1:]}"
         + ("" if rows == 1 else f" ({axis_title(metric).split('(', 1)[1]}"),
         height=380 if rows == 1 else 220 * rows + 120,
