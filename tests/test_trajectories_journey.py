@@ -5,6 +5,7 @@ against its group rather than alone."""
 from __future__ import annotations
 
 import base64
+import json
 
 import numpy as np
 
@@ -67,8 +68,31 @@ def test_picking_one_trust_keeps_the_comparison_and_highlights_it(mini_client):
     assert drawn == {"RAA", "RBB", "REE"}
     highlighted = [t for t in traces if t.get("name") == "Alderbrook Hospitals NHS Trust"]
     assert len(highlighted) == 1 and highlighted[0]["mode"] == "lines+markers"
-    medians = [t for t in traces if t.get("name") == "Filtered trusts: median"]
-    assert medians
+    medians = [t for t in traces if (t.get("name") or "").endswith(": median")]
+    # The other filters pick every acute trust: the band is the benchmark, drawn once.
+    assert [t["name"] for t in medians] == ["All trusts of these types: median"]
     custom = medians[0]["customdata"]  # plotly sends numeric arrays as typed binary
     counts = np.frombuffer(base64.b64decode(custom["bdata"]), dtype=custom["dtype"]).reshape(-1, 3)[:, 2]
     assert (counts == 3).all(), "the median is over the three acute trusts, not the one selected"
+
+
+def _xy(trace: dict) -> str:
+    return json.dumps({k: trace.get(k) for k in ("x", "y", "customdata", "xaxis", "yaxis")}, sort_keys=True)
+
+
+def test_the_chart_answer_sends_each_trace_once_and_no_template_for_an_empty_spc(mini_client):
+    for search in ("?type=acute&metric=ae_4hr", "?type=acute&metric=ae_4hr&region=London"):
+        response = answer(mini_client, CHART, search, "/trajectories")  # with the SPC chart
+        traces = response["trajectories-chart"]["figure"]["data"]
+        if "region" not in search:
+            drawn = [_xy(t) for t in traces]
+            assert len(drawn) == len(set(drawn)), f"{search}: a trace is sent twice"
+        names = [t.get("name") for t in traces if (t.get("name") or "").endswith(": median")]
+        assert names == (
+            ["All trusts of these types: median"]  # the filters pick them all: one band
+            if "region" not in search
+            else ["All trusts of these types: median", "Filtered trusts: median"]
+        )
+        # No trust selected: the SPC chart is an empty message, without the 7 KB template.
+        spc = response["trajectories-spc"]["figure"]
+        assert spc["data"] == [] and len(json.dumps(spc)) < 1500

@@ -151,10 +151,19 @@ def trajectory_figure(
     frame = with_x(values, trusts, align)
     if frame.empty:
         return theme.empty_figure(f"None of the filtered trusts has the event for “{ALIGN_LABELS[align]}”.")
-    national_x = bands(with_x(national, national_trusts, align))
+    national_frame = with_x(national, national_trusts, align)
+    national_x = bands(national_frame)
     names = trusts.set_index("trust_code")["trust_name"]
     panels = _panels(frame, trusts, compare)
     rows = len(panels)
+    national_name = (
+        "All trusts of these types" if align == "calendar" else "Trusts of these types with the event"
+    )
+    # When the filters pick every trust of the types, the benchmark is the filtered band itself:
+    # it is drawn once, under the benchmark's name, rather than twice on top of itself.
+    same_as_national = rows == 1 and set(frame.dropna(subset=["value"])["trust_code"]) == set(
+        national_frame.dropna(subset=["value"])["trust_code"]
+    )
     figure = make_subplots(
         figure=theme.base_figure(),
         rows=rows,
@@ -165,13 +174,11 @@ def trajectory_figure(
     )
     for index, (title, subset, colour) in enumerate(panels, start=1):
         first = index == 1
-        national_name = (
-            "All trusts of these types" if align == "calendar" else "Trusts of these types with the event"
-        )
-        for trace in _band_traces(national_x, theme.NHS_MID_GREY, national_name, "national", first, unit):
-            trace.line["dash"] = "dot" if trace.mode == "lines" and trace.line.width else None
-            figure.add_trace(trace, row=index, col=1)
-        label = title if rows > 1 else "Filtered trusts"
+        if not same_as_national:
+            for trace in _band_traces(national_x, theme.NHS_MID_GREY, national_name, "national", first, unit):
+                trace.line["dash"] = "dot" if trace.mode == "lines" and trace.line.width else None
+                figure.add_trace(trace, row=index, col=1)
+        label = title if rows > 1 else (national_name if same_as_national else "Filtered trusts")
         for trace in _band_traces(bands(subset), colour, label, f"panel{index}", True, unit):
             figure.add_trace(trace, row=index, col=1)
         if subset["trust_code"].nunique() <= MAX_LINES:
