@@ -184,7 +184,14 @@
       var strings = list(custom).filter(function (c) {
         return typeof c === "string" && c !== "";
       });
-      if (strings.length) return words(strings[0]);
+      // A name rather than a code: the longest text the point carries.
+      if (strings.length) {
+        return words(
+          strings.reduce(function (a, b) {
+            return b.length > a.length ? b : a;
+          })
+        );
+      }
     } else if (typeof custom === "string" && custom) {
       return words(custom);
     }
@@ -457,7 +464,11 @@
       keys.reverse(); // top of the chart first: horizontal bars draw the first category at the bottom
     }
     var readCat = axisReader(catAxis, keys.map(function (k) { return rows.get(k).raw; }));
-    var head = [axisTitle(catAxis, "Category")].concat(
+    var fallback = "Category";
+    if (catAxis.type === "date") {
+      fallback = monthly(keys.map(function (k) { return toDate(rows.get(k).raw); }).filter(Boolean)) ? "Month" : "Date";
+    }
+    var head = [axisTitle(catAxis, fallback)].concat(
       columns.map(function (c) {
         return c.name;
       })
@@ -474,6 +485,52 @@
       );
     });
     return { caption: caption, head: head, rows: body, rowHeaders: true };
+  }
+
+  // A strip of lanes (a y axis whose ticks name the lanes): a row per span drawn in a lane.
+  function isLaneAxis(axis) {
+    return axis.tickmode === "array" && list(axis.ticktext).length > 0 && axis.type !== "category";
+  }
+
+  function laneTable(gd, traces, caption) {
+    var rows = [];
+    var dates = [];
+    traces.forEach(function (t) {
+      var xs = list(t.x);
+      var ys = list(t.y);
+      var hover = list(t.hovertext).length ? list(t.hovertext) : list(t.text);
+      var readLane = axisReader(axisOf(gd, t.yaxis), ys);
+      var xAxis = axisOf(gd, t.xaxis);
+      var span = null;
+      xs.concat([null]).forEach(function (x, i) {
+        if (isBlank(x)) {
+          if (span) rows.push(span);
+          span = null;
+          return;
+        }
+        if (!span) span = { lane: readLane(ys[i]), what: ownName(t), from: x, to: null, detail: words(hover[i] || ""), axis: xAxis };
+        else span.to = x;
+      });
+    });
+    rows.forEach(function (r) {
+      if (r.axis.type === "date") {
+        dates.push(toDate(r.from));
+        if (r.to !== null) dates.push(toDate(r.to));
+      }
+    });
+    var byMonth = monthly(dates.filter(Boolean));
+    var write = function (r, v) {
+      if (v === null) return "";
+      return r.axis.type === "date" ? dateText(toDate(v), byMonth) : numberText(v, r.axis);
+    };
+    return {
+      caption: caption,
+      head: ["Lane", "What", "From", "To", "Detail"],
+      rows: rows.map(function (r) {
+        return [r.lane, r.what, write(r, r.from), write(r, r.to), r.detail];
+      }),
+      rowHeaders: true,
+    };
   }
 
   function panelTitle(gd, domain) {
@@ -516,10 +573,19 @@
     panels.sort(function (a, b) {
       return b.domain[1] - a.domain[1];
     });
+    var largest = panels.reduce(function (a, b) {
+      return b.domain[1] - b.domain[0] > a.domain[1] - a.domain[0] ? b : a;
+    });
     return panels.map(function (panel, i) {
+      var lanes = isLaneAxis(axisOf(gd, panel.traces[0].yaxis));
       var caption = title;
-      if (panels.length > 1) caption += ": " + (panelTitle(gd, panel.domain) || "panel " + (i + 1));
-      return gridTable(gd, panel.traces, caption);
+      if (panels.length > 1) {
+        var named = panelTitle(gd, panel.domain);
+        if (named) caption += ": " + named;
+        else if (lanes) caption += ": " + panel.traces.map(ownName).filter(Boolean).join(", ");
+        else if (panel !== largest) caption += " (part " + (i + 1) + ")";
+      }
+      return lanes ? laneTable(gd, panel.traces, caption) : gridTable(gd, panel.traces, caption);
     });
   }
 
