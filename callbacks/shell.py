@@ -7,7 +7,7 @@ import json
 from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, no_update
 
 from callbacks.common import filters_from, log, prefill, viewer
-from callbacks.urlsync import UrlField, apply_value, search_for, seen_stores, value_from
+from callbacks.urlsync import UrlField, apply_value, date_problem, search_for, seen_stores, value_from
 from data_access import db
 from data_access.errors import DatabaseUnavailable
 from layouts import components
@@ -20,14 +20,22 @@ GLOBAL_FIELDS = [
     UrlField(Filter.GROUP, "group", multi=True),
     UrlField(Filter.REGION, "region", multi=True),
     UrlField(Filter.REGIME, "regime", multi=True),
-    UrlField(Filter.FROM, "from"),
-    UrlField(Filter.TO, "to"),
+    UrlField(Filter.FROM, "from", typed=True),
+    UrlField(Filter.TO, "to", typed=True),
+    UrlField(Filter.FROM_PICKER, "from"),
+    UrlField(Filter.TO_PICKER, "to"),
     UrlField(Filter.TRUST, "trust"),
     UrlField(Filter.ICB, "icb", multi=True),
     UrlField(Filter.COHORT, "cohort"),
     UrlField(Filter.ENTERED, "entered", multi=True),
     UrlField(Filter.EXITED, "exited", multi=True),
 ]
+
+
+# From and To are each typed or picked from a calendar: two controls for one key, and only the
+# one the user changed speaks for it.
+_TWINNED = {f.key for f in GLOBAL_FIELDS if sum(g.key == f.key for g in GLOBAL_FIELDS) > 1}
+DATE_LABELS = {"from": "From", "to": "To"}
 
 
 def _text(value) -> str:
@@ -81,7 +89,6 @@ def sync_global_filters(search: str | None, _reset, *values_and_path):
     """URL → filter bar (initial load, back/forward, links); filter bar → URL (user change)."""
     *values, pathname = values_and_path
     filters, notices = filters_from(search)
-    unchanged = [no_update] * len(GLOBAL_FIELDS)
     trigger = ctx.triggered_id
     if trigger == Shell.FILTER_RESET:
         cleared = filters
@@ -95,12 +102,26 @@ def sync_global_filters(search: str | None, _reset, *values_and_path):
         # (until dismissed, or until the user changes a filter).
         return no_update, shown or no_update, *[value_from(filters, f) for f in GLOBAL_FIELDS]
     updated = filters
+    problems = []
     for field, value in zip(GLOBAL_FIELDS, values, strict=True):
+        if field.key in _TWINNED and field.component_id != trigger:
+            continue  # the URL already holds what the control the user did not touch shows
+        problem = date_problem(field, value, DATE_LABELS.get(field.key, field.key))
+        if problem:
+            problems.append(problem)
+            continue
         updated = apply_value(updated, field, value)
     new_search = search_for(updated)
+    shown = components.notices(problems) if problems else []
+    # A date typed or picked shows in both its controls as they write it (01/03/2016 for 1/3/2016).
+    changed = next((f.key for f in GLOBAL_FIELDS if f.component_id == trigger and f.key in _TWINNED), None)
+    echoed = [
+        value_from(updated, f) if changed and f.key == changed and not problems else no_update
+        for f in GLOBAL_FIELDS
+    ]
     if new_search == (search or ""):
-        return no_update, no_update, *unchanged
-    return new_search, [], *unchanged
+        return no_update, shown or no_update, *echoed
+    return new_search, shown, *echoed
 
 
 # Navigation keeps the filters, so moving between views keeps the selection. In the browser: no

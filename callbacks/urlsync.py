@@ -16,18 +16,21 @@ from typing import Any
 from dash import Input, Output, State, callback, clientside_callback, dcc, no_update
 
 from callbacks.common import by_id, filters_from
+from dashboard.formats import parse_typed_date, typed_date
 from data_access.filters import FIELD_KEYS, PAGE_PARAMS, Filters
 from layouts.ids import Shell
 
 
 @dataclass(frozen=True)
 class UrlField:
-    """A control bound to one query-string key. multi: the control holds a list."""
+    """A control bound to one query-string key. multi: the control holds a list. typed: a date
+    the control shows and takes as people type it, dd/mm/yyyy (the URL keeps ISO dates)."""
 
     component_id: str
     key: str
     multi: bool = False
     prop: str = "value"
+    typed: bool = False
 
     @property
     def default(self) -> str | None:
@@ -41,7 +44,7 @@ def value_from(filters: Filters, field: UrlField):
         return filters.extra(field.key)
     value = getattr(filters, attr)
     if isinstance(value, date):
-        return value.isoformat()
+        return typed_date(value) if field.typed else value.isoformat()
     if isinstance(value, tuple):
         return list(value) if field.multi else (value[0] if value else field.default)
     return value
@@ -56,7 +59,7 @@ def apply_value(filters: Filters, field: UrlField, value) -> Filters:
         return filters.with_extra(field.key, text)
     if attr in ("date_from", "date_to"):
         try:
-            return filters.with_(**{attr: date.fromisoformat(value) if value else None})
+            return filters.with_(**{attr: _read_date(field, value) if value else None})
         except (TypeError, ValueError):
             return filters
     if attr == "align":
@@ -66,6 +69,27 @@ def apply_value(filters: Filters, field: UrlField, value) -> Filters:
     else:
         items = (str(value),) if value not in (None, "") else ()
     return filters.with_(**{attr: items})
+
+
+def _read_date(field: UrlField, value: Any) -> date:
+    text = value.strip() if isinstance(value, str) else value
+    if field.typed and isinstance(text, str) and "/" in text:
+        return parse_typed_date(text)
+    return date.fromisoformat(text)
+
+
+def date_problem(field: UrlField, value: Any, label: str) -> str | None:
+    """The notice for a date typed in `field` that is not one (None when it is, or is blank)."""
+    if not field.typed or value in (None, ""):
+        return None
+    try:
+        _read_date(field, value)
+    except (TypeError, ValueError):
+        shown = value.strip()[:20] if isinstance(value, str) else "?"
+        return (
+            f"Ignored the {label} date “{shown}”: not a date. Type it as dd/mm/yyyy, for example 01/03/2016."
+        )
+    return None
 
 
 def search_for(filters: Filters) -> str:

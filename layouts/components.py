@@ -1,7 +1,8 @@
-"""Small shared components: page header, empty state, notices, download link, KPI card."""
+"""Small shared components: page header, empty state, notices, download link, KPI card, chart."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 import dash_bootstrap_components as dbc
@@ -123,3 +124,41 @@ def card(title: str, children, card_id: str | None = None, footer=None) -> html.
         className="smq-card",
         **props,
     )
+
+
+CHART_TABLE_SUMMARY = "Show the numbers as a table"
+
+
+def chart_table(graph_id: str) -> html.Details:
+    """The collapsed table of the numbers the chart `graph_id` shows (its accessible twin, and
+    what a presenter copies). It is filled in the browser from the drawn figure when opened and
+    after every re-plot (assets/zz-js/chart-tables.js), so the numbers are not sent twice."""
+    return html.Details(
+        [
+            html.Summary(CHART_TABLE_SUMMARY, className="smq-chart-table-summary"),
+            html.Div(className="smq-chart-table-body"),
+        ],
+        className="smq-chart-table",
+        id=f"{graph_id}-table",
+        **{"data-graph": graph_id},
+    )
+
+
+def chart(
+    graph_id: str,
+    config: dict,
+    *,
+    class_name: str | None = None,
+    figure: Any = None,
+    delay_show: int | None = 300,
+) -> html.Div:
+    """A chart and, under it, its numbers as a table (`chart_table`). `delay_show=None` leaves out
+    the loading spinner, for a chart inside a `dcc.Loading` of its own."""
+    props: dict = {"id": graph_id, "config": config}
+    if class_name:
+        props["className"] = class_name
+    if figure is not None:
+        props["figure"] = figure
+    graph = dcc.Graph(**props)
+    drawn = graph if delay_show is None else dcc.Loading(graph, delay_show=delay_show)
+    return html.Div([drawn, chart_table(graph_id)], className="smq-chart")

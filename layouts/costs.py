@@ -160,13 +160,11 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], **_: str) -> ht
                 [
                     card(
                         "Costs by category",
-                        dcc.Loading(
-                            dcc.Graph(id=Ids.BY_GROUP, config=theme.graph_config("costs-by-category"))
-                        ),
+                        components.chart(Ids.BY_GROUP, theme.graph_config("costs-by-category")),
                     ),
                     card(
                         "Costs by payer",
-                        dcc.Loading(dcc.Graph(id=Ids.BY_PAYER, config=theme.graph_config("costs-by-payer"))),
+                        components.chart(Ids.BY_PAYER, theme.graph_config("costs-by-payer")),
                     ),
                 ],
                 className="smq-grid-2",
@@ -186,9 +184,7 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], **_: str) -> ht
                         ],
                         className="smq-filter smq-filter-wide",
                     ),
-                    dcc.Loading(
-                        dcc.Graph(id=Ids.SCATTER, config=theme.graph_config("cost-versus-consequence"))
-                    ),
+                    components.chart(Ids.SCATTER, theme.graph_config("cost-versus-consequence")),
                     dag.AgGrid(
                         id=Ids.GRID,
                         columnDefs=grid_columns(),

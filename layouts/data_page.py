@@ -446,10 +446,11 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], **_: str) -> ht
                     dcc.Loading(
                         [
                             html.P(id=Ids.COVERAGE_NOTE, className="smq-small"),
-                            dcc.Graph(
-                                id=Ids.COVERAGE,
-                                config=theme.graph_config("data-coverage"),
-                                className="smq-graph--tall",
+                            components.chart(
+                                Ids.COVERAGE,
+                                theme.graph_config("data-coverage"),
+                                class_name="smq-graph--tall",
+                                delay_show=None,
                             ),
                         ],
                         delay_show=300,

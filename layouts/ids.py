@@ -28,6 +28,9 @@ class Filter:
     REGIME = "filter-regime"
     FROM = "filter-from"
     TO = "filter-to"
+    # The calendars behind From and To (a native date input, never typed in: see shell.date_field).
+    FROM_PICKER = "filter-from-picker"
+    TO_PICKER = "filter-to-picker"
     TRUST = "filter-trust"
     ICB = "filter-icb"
     ENTERED = "filter-entered"

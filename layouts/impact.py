@@ -15,7 +15,7 @@ from dashboard.labels import GROUP_LABELS, label
 from data_access import queries
 from data_access.filters import Filters
 from data_access.viewer import Viewer
-from layouts.components import card, download_link, empty_state, metric_control, page_header
+from layouts.components import card, chart, download_link, empty_state, metric_control, page_header
 
 TITLE = "Effect estimates"
 
@@ -197,10 +197,7 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], **_: str) -> ht
                     card(
                         "Difference from comparators, by month from the event",
                         [
-                            dcc.Loading(
-                                dcc.Graph(id=Ids.CHART, config=theme.graph_config("event-study")),
-                                delay_show=300,
-                            ),
+                            chart(Ids.CHART, theme.graph_config("event-study")),
                             html.Div(id=Ids.SUMMARY, role="status", **{"aria-live": "polite"}),
                         ],
                     ),

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import html
 
 from dashboard import theme
 from dashboard.labels import GROUP_LABELS, INTERVENTION_LABELS, STATUS_LABELS, label, trust_link_markdown
 from data_access.filters import Filters
 from data_access.viewer import Viewer
 from data_access.vocab import INTERVENTIONS
-from layouts.components import card, download_link, page_header
+from layouts.components import card, chart, download_link, page_header
 
 TITLE = "Intervention uptake"
 
@@ -68,8 +68,8 @@ def uptake_columns() -> list[dict]:
     return columns
 
 
-def _graph(graph_id: str, filename: str) -> dcc.Loading:
-    return dcc.Loading(dcc.Graph(id=graph_id, config=theme.graph_config(filename)), delay_show=300)
+def _graph(graph_id: str, filename: str) -> html.Div:
+    return chart(graph_id, theme.graph_config(filename))
 
 
 def uptake_rows(uptake) -> list[dict]:

@@ -16,7 +16,7 @@ from dashboard.labels import VARIATION_LABELS, label, markdown_text, trust_link_
 from data_access import queries
 from data_access.filters import Filters
 from data_access.viewer import Viewer
-from layouts.components import card, download_link, empty_state, page_header
+from layouts.components import card, chart, download_link, empty_state, page_header
 
 TITLE = "Monitoring"
 MAX_ROWS = 150
@@ -324,10 +324,7 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], **_: str) -> ht
                         ],
                         className="smq-choice",
                     ),
-                    dcc.Loading(
-                        dcc.Graph(id=Ids.CUSUM, config=theme.graph_config("cusum")),
-                        delay_show=300,
-                    ),
+                    chart(Ids.CUSUM, theme.graph_config("cusum")),
                     html.Div(id=Ids.CUSUM_NOTE, role="status", **{"aria-live": "polite"}),
                     html.P(
                         [

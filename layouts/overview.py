@@ -30,10 +30,8 @@ class Ids:
     PACK_STATUS = "overview-pack-status"
 
 
-def _graph(graph_id: str, filename: str) -> dcc.Loading:
-    return dcc.Loading(
-        dcc.Graph(id=graph_id, config=theme.graph_config(filename), className="smq-graph"), delay_show=300
-    )
+def _graph(graph_id: str, filename: str) -> html.Div:
+    return components.chart(graph_id, theme.graph_config(filename), class_name="smq-graph")
 
 
 def findings_pack() -> html.Div:

@@ -155,6 +155,58 @@ FILTER_HELP = (
 )
 
 
+DATE_HINT = "dd/mm/yyyy"
+
+
+def date_field(label: str, input_id: str, picker_id: str) -> html.Div:
+    """A date typed as UK readers write it, dd/mm/yyyy, whatever the browser's language (a native
+    date input shows mm/dd/yyyy to an American browser), with a calendar button beside it.
+
+    The calendar is a native date input kept out of sight and out of the tab order
+    (assets/zz-js/date-fields.js opens it from the button); the date it picks reaches the URL
+    as an ISO date like the typed one (callbacks.shell)."""
+    return html.Div(
+        [
+            html.Label(
+                [label, html.Span(f" ({DATE_HINT})", className="visually-hidden")],
+                htmlFor=input_id,
+                className="smq-filter-label",
+            ),
+            html.Div(
+                [
+                    dcc.Input(
+                        id=input_id,
+                        type="text",
+                        inputMode="numeric",
+                        placeholder=DATE_HINT,
+                        pattern=r"\d{1,2}/\d{1,2}/\d{4}",
+                        maxLength=10,
+                        autoComplete="off",
+                        debounce=True,
+                        className="form-control form-control-sm smq-date-text",
+                    ),
+                    html.Button(
+                        html.I(className="bi bi-calendar3", **{"aria-hidden": "true"}),
+                        type="button",
+                        className="btn btn-outline-secondary btn-sm smq-date-open",
+                        title=f"Choose the {label.lower()} date from a calendar",
+                        **{
+                            "aria-label": f"Choose the {label.lower()} date from a calendar",
+                            "data-picker": picker_id,
+                        },
+                    ),
+                    html.Label(
+                        f"{label} date, from a calendar", htmlFor=picker_id, className="visually-hidden"
+                    ),
+                    dcc.Input(id=picker_id, type="date", className="smq-date-picker"),
+                ],
+                className="smq-date",
+            ),
+        ],
+        className="smq-filter smq-filter-date",
+    )
+
+
 def filter_bar(
     viewer: Viewer,
     regions: list[str],
@@ -199,16 +251,8 @@ def filter_bar(
                 "Regime",
                 dcc.Dropdown(id=Filter.REGIME, options=regime_options(viewer), multi=True, placeholder="Any"),
             ),
-            field(
-                "From",
-                dcc.Input(
-                    id=Filter.FROM, type="date", debounce=True, className="form-control form-control-sm"
-                ),
-            ),
-            field(
-                "To",
-                dcc.Input(id=Filter.TO, type="date", debounce=True, className="form-control form-control-sm"),
-            ),
+            date_field("From", Filter.FROM, Filter.FROM_PICKER),
+            date_field("To", Filter.TO, Filter.TO_PICKER),
             field(
                 "Trust",
                 dcc.Dropdown(

@@ -21,7 +21,7 @@ from dashboard.timelines import (
 from dashboard.words import date_words
 from data_access.filters import Filters
 from data_access.viewer import Viewer
-from layouts.components import card, download_link, kpi, page_header
+from layouts.components import card, chart, chart_table, download_link, kpi, page_header
 
 TITLE = "Timelines"
 
@@ -158,13 +158,10 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], query: str = ""
             card(
                 "Trusts in each regime, month by month",
                 [
-                    dcc.Loading(
-                        dcc.Graph(
-                            id=Ids.COUNTS,
-                            config=theme.graph_config("trusts-in-regime-by-month"),
-                            className="tl-counts-graph",
-                        ),
-                        delay_show=300,
+                    chart(
+                        Ids.COUNTS,
+                        theme.graph_config("trusts-in-regime-by-month"),
+                        class_name="tl-counts-graph",
                     ),
                     html.P(id=Ids.COUNTS_NOTE, className="smq-muted smq-small"),
                 ],
@@ -193,6 +190,7 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], query: str = ""
                         role="region",
                         **{"aria-label": "Timeline chart, one row per trust (scrolls)"},
                     ),
+                    chart_table(Ids.GANTT),
                     html.H3("Trusts on the chart", className="tl-table-title"),
                     html.P(
                         "The same trusts in the same order; the name opens the trust's page.",

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import dcc, html
+from dash import html
 
 from dashboard import spc, theme
 from dashboard.labels import ALIGN_LABELS, METRIC_DOMAIN_LABELS, TYPE_LABELS, VARIATION_LABELS
 from data_access import queries
 from data_access.filters import Filters
 from data_access.viewer import Viewer
+from layouts import components
 from layouts.components import card, download_link, metric_control, page_header
 
 TITLE = "Performance trajectories"
@@ -186,9 +187,7 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], **_: str) -> ht
             card(
                 "Trajectory",
                 [
-                    dcc.Loading(
-                        dcc.Graph(id=Ids.CHART, config=theme.graph_config("trajectory")), delay_show=300
-                    ),
+                    components.chart(Ids.CHART, theme.graph_config("trajectory")),
                     html.P(id=Ids.NOTE, className="smq-muted smq-small"),
                 ],
             ),
@@ -197,9 +196,7 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], **_: str) -> ht
                     html.H2("Statistical process control for the selected trust", className="smq-card-title"),
                     _choice("Recalculate limits from", Ids.BREAK, breaks, filters.extra("spc_break", "none")),
                     html.Div(id=Ids.SPC_SUMMARY, className="smq-spc-summary"),
-                    dcc.Loading(
-                        dcc.Graph(id=Ids.SPC, config=theme.graph_config("spc-chart")), delay_show=300
-                    ),
+                    components.chart(Ids.SPC, theme.graph_config("spc-chart")),
                 ],
                 className="smq-card",
                 id=Ids.SPC_CARD,

@@ -248,7 +248,7 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], code: str = "",
             dcc.Loading(html.Div(id=Ids.HEADER), delay_show=300),
             card(
                 "Regime timeline",
-                dcc.Loading(dcc.Graph(id=Ids.REGIME, config=theme.graph_config(f"regime-timeline-{code}"))),
+                components.chart(Ids.REGIME, theme.graph_config(f"regime-timeline-{code}")),
             ),
             card("Progress indicators", dcc.Loading(html.Div(id=Ids.INDICATORS))),
             html.Section(
@@ -260,13 +260,10 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], code: str = "",
                         className="smq-spc-summary",
                         **{"aria-live": "polite"},
                     ),
-                    dcc.Loading(
-                        dcc.Graph(
-                            id=Ids.SPC,
-                            figure=theme.empty_figure("Choose an indicator above for its SPC chart."),
-                            config=theme.graph_config(f"spc-chart-{code}"),
-                        ),
-                        delay_show=300,
+                    components.chart(
+                        Ids.SPC,
+                        theme.graph_config(f"spc-chart-{code}"),
+                        figure=theme.empty_figure("Choose an indicator above for its SPC chart."),
                     ),
                 ],
                 className="smq-card",

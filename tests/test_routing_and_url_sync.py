@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from callbacks.urlsync import UrlField, apply_value, search_for, value_from
+from callbacks.urlsync import UrlField, apply_value, date_problem, search_for, value_from
 from dashboard.alignment import months_from_event
 from data_access.filters import Filters
 from layouts.pages import PAGES, nav_pages, resolve
@@ -77,3 +77,18 @@ def test_months_from_event_counts_whole_months_and_blanks_trusts_without_the_eve
     assert months.tolist()[:3] == [-2, 0, 13]
     assert pd.isna(months.iloc[3])
     assert months_from_event(values, trusts, "calendar").isna().all()
+
+
+def test_a_typed_date_reads_dd_mm_yyyy_and_the_url_keeps_iso():
+    typed = UrlField("filter-from", "from", typed=True)
+    filters = apply_value(Filters(), typed, "1/3/2016")
+    assert filters.date_from == date(2016, 3, 1)
+    assert value_from(filters, typed) == "01/03/2016"
+    assert value_from(filters, UrlField("filter-from-picker", "from")) == "2016-03-01"
+    assert search_for(filters) == "?from=2016-03-01"
+    assert apply_value(filters, typed, "2017-04-05").date_from == date(2017, 4, 5)
+    assert apply_value(filters, typed, "31/02/2016") == filters
+    assert apply_value(filters, typed, "").date_from is None
+    assert "31/02/2016" in (date_problem(typed, "31/02/2016", "From") or "")
+    assert date_problem(typed, "01/03/2016", "From") is None and date_problem(typed, "", "From") is None
+    assert date_problem(typed, ["x"], "From")

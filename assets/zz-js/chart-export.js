@@ -11,7 +11,8 @@
  *
  * dcc.Graph draws with window.Plotly.react(gd, {data, layout, config, frames}); plotly.js is
  * loaded lazily, so the wrapper is installed when window.Plotly is first set.
- * The toolbar buttons are also made reachable by keyboard (Tab, then Enter or Space).
+ * The toolbar buttons are also made reachable by keyboard (Tab, then Enter or Space), and each
+ * drawing dispatches a bubbling "smq:plotted" event on the chart.
  */
 (function () {
   "use strict";
@@ -136,7 +137,10 @@
           result = original.call(this, gd, data, layout, withExports(config));
         }
         Promise.resolve(result).then(function (div) {
-          keyboardToolbar(div && div.querySelectorAll ? div : typeof gd === "string" ? document.getElementById(gd) : gd);
+          var plot = div && div.querySelectorAll ? div : typeof gd === "string" ? document.getElementById(gd) : gd;
+          keyboardToolbar(plot);
+          // Tells what follows a chart (its table, assets/zz-js/chart-tables.js) that it has been drawn.
+          if (plot && plot.dispatchEvent) plot.dispatchEvent(new CustomEvent("smq:plotted", { bubbles: true }));
         });
         return result;
       };
