@@ -54,7 +54,7 @@ def update_trust(filters: Filters, who: Viewer, code: str = ""):
     return (
         [header(trust, as_of)],
         figure,
-        indicators_view(figures.indicators(values, metrics, trust, peers, as_of)),
+        indicators_view(figures.indicators(values, metrics, trust, peers, as_of), figures.entry_basis(trust)),
         ratings_view(figures.ratings_grid(queries.ratings(who, only))),
         interventions_view(queries.interventions(who, only)),
         costs_view(queries.costs(who, only)),
