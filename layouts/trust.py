@@ -48,10 +48,6 @@ class Ids:
 DIRECTION_ARROWS = {"rose": "↑", "fell": "↓", "no change": "→"}
 
 
-def _fallback():
-    return [components.error_state()], theme.empty_figure("The database is not answering."), [], [], [], []
-
-
 def table(head: list[str], rows: list[list], table_id: str, name: str = "") -> html.Div:
     """A table that scrolls inside its card on a narrow screen, never the page (the scrolling
     region takes focus, so a keyboard can scroll it too)."""
@@ -277,15 +273,58 @@ def costs_view(costs) -> html.Div:
     )
 
 
-def layout(filters: Filters, viewer: Viewer, notices: list[str], code: str = "", **_: str) -> html.Div:
+SKELETON_LINES = {"header": 2, "table": 6, "chart": 0}
+
+
+def skeleton(kind: str, what: str, rows: int | None = None) -> html.Div:
+    """A grey placeholder shaped like the part it stands for (a title and a line; a table's rows;
+    a chart's plot area), busy for assistive technology and named for what is coming."""
+    lines = SKELETON_LINES[kind] if rows is None else rows
+    blocks = [html.Div(className=f"smq-skeleton-block smq-skeleton-{kind}-{i}") for i in range(lines)]
+    if kind == "chart":
+        blocks = [html.Div(className="smq-skeleton-block smq-skeleton-plot")]
     return html.Div(
         [
-            dcc.Loading(html.Div(id=Ids.HEADER), delay_show=300),
+            html.Span(f"Loading {what}…", className="visually-hidden"),
+            html.Div(blocks, **{"aria-hidden": "true"}),
+        ],
+        className=f"smq-skeleton smq-skeleton--{kind}",
+        **{"aria-busy": "true", "data-skeleton": kind},
+    )
+
+
+def _loading(children, kind: str, what: str, rows: int | None = None) -> dcc.Loading:
+    """While a part is being fetched again (another trust, other filters) its skeleton stands in."""
+    return dcc.Loading(children, custom_spinner=skeleton(kind, what, rows), delay_show=150)
+
+
+def layout(filters: Filters, viewer: Viewer, notices: list[str], code: str = "", **_: str) -> html.Div:
+    """The profile arrives at once as placeholders; each part replaces its own as it is ready."""
+    return html.Div(
+        [
+            _loading(html.Div(skeleton("header", "the trust"), id=Ids.HEADER), "header", "the trust"),
             card(
                 "Regime timeline",
-                dcc.Loading(dcc.Graph(id=Ids.REGIME, config=theme.graph_config(f"regime-timeline-{code}"))),
+                _loading(
+                    dcc.Graph(
+                        id=Ids.REGIME,
+                        # Blank, and as tall as the shortest timeline, so the skeleton covers it.
+                        figure=theme.empty_figure("").update_layout(height=160),
+                        config=theme.graph_config(f"regime-timeline-{code}"),
+                    ),
+                    "chart",
+                    "the regime timeline",
+                ),
             ),
-            card("Progress indicators", dcc.Loading(html.Div(id=Ids.INDICATORS))),
+            card(
+                "Progress indicators",
+                _loading(
+                    html.Div(skeleton("table", "the progress indicators", 8), id=Ids.INDICATORS),
+                    "table",
+                    "the progress indicators",
+                    8,
+                ),
+            ),
             html.Section(
                 [
                     html.H2("SPC chart of the chosen indicator", className="smq-card-title"),
@@ -308,11 +347,32 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], code: str = "",
                 id=Ids.SPC_CARD,
                 tabIndex="-1",
             ),
-            card("CQC ratings by domain", dcc.Loading(html.Div(id=Ids.RATINGS))),
+            card(
+                "CQC ratings by domain",
+                _loading(
+                    html.Div(skeleton("table", "the CQC ratings", 3), id=Ids.RATINGS),
+                    "table",
+                    "the CQC ratings",
+                    3,
+                ),
+            ),
             html.Div(
                 [
-                    card("Interventions", dcc.Loading(html.Div(id=Ids.INTERVENTIONS))),
-                    card("Costs", dcc.Loading(html.Div(id=Ids.COSTS))),
+                    card(
+                        "Interventions",
+                        _loading(
+                            html.Div(skeleton("table", "the interventions", 3), id=Ids.INTERVENTIONS),
+                            "table",
+                            "the interventions",
+                            3,
+                        ),
+                    ),
+                    card(
+                        "Costs",
+                        _loading(
+                            html.Div(skeleton("table", "the costs", 3), id=Ids.COSTS), "table", "the costs", 3
+                        ),
+                    ),
                 ],
                 className="smq-grid-2",
             ),

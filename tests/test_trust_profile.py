@@ -44,6 +44,7 @@ def test_the_profile_links_to_trajectories_and_names_the_comparator_set(mini_cli
     response = answer(mini_client, "trust-header.children", "", "/trust/RAA")
     header = json.dumps(response["trust-header"]["children"], ensure_ascii=False)
     assert "/trajectories?type=acute&trust=RAA" in header
+    response = answer(mini_client, "trust-indicators.children", "", "/trust/RAA")
     indicators = json.dumps(response["trust-indicators"]["children"], ensure_ascii=False)
     # RAA is a prolonged poor performer; the public sees RGG in that group too (acute and community,
     # but A&E applies to it): one other trust with A&E values in 2015.
