@@ -278,9 +278,9 @@ def trajectory_figure(
         template=theme.TEMPLATE_NAME,
         title=f"{metric['name']}: {ALIGN_LABELS[align][0].lower() + ALIGN_LABELS[align][1:]}"
         + ("" if rows == 1 else f" ({axis_title(metric).split('(', 1)[1]}"),
-        height=380 if rows == 1 else 220 * rows + 120,
+        height=420 if rows == 1 else 220 * rows + 120,
         hovermode="closest",
-        legend={"orientation": "h", "y": -0.2 if rows == 1 else -0.06},
+        legend={"orientation": "h", "y": -0.26 if rows == 1 else -0.06, "yanchor": "top"},
         margin={"l": 70, "r": 20, "t": 70, "b": 60},
     )
     figure.update_yaxes(title_text=axis_title(metric) if rows == 1 else None, title_font={"size": 12})
