@@ -347,7 +347,7 @@ def indicators(
                     exit_date,
                     WINDOW_MONTHS - 1,
                     as_of,
-                    "Has not left intensive support",
+                    "Has not left intensive support" if entry is not None and not pd.isna(entry) else "–",
                     bool(pd.isna(periods["after_exit"])),
                 ),
                 "exit_direction": exit_moved,

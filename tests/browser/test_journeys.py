@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import requests
+
 from tests.browser.helpers import (
     axe_violations,
     chart_data,
@@ -157,6 +159,15 @@ def test_improvement_director_works_from_the_trust_profile(page, app_server):
     assert "months 12–23 after" in table and "Judgement after exit" in table
     assert "the same calendar months two years on" in page.locator("#trust-like-periods").inner_text()
     shot(page, "director-profile", full_page=True)
+    # A trust that was in SMQ and left it: the like periods have values and judgements.
+    smq = requests.get(app_server.url + "/download/trusts.csv?regime=smq").text.splitlines()[1].split(",")[0]
+    goto(page, app_server, f"/trust/{smq}")
+    judged = page.locator("#trust-indicators-table .trust-judgement")
+    assert judged.count() > 3, "an SMQ trust's indicators are judged since entry and after exit"
+    assert "after exit" in page.locator("#trust-indicators-table").inner_text()
+    page.locator("#trust-indicators").scroll_into_view_if_needed()
+    shot(page, "director-profile-smq-trust")
+    goto(page, app_server, f"/trust/{code}")
     # Keyboard: focus the first sparkline and press Enter; the full SPC chart opens.
     opener = page.locator(".trust-spc-open").first
     opener.focus()
