@@ -78,13 +78,18 @@ class _Content:
 
     outputs: tuple[Output, ...]
     answer: Callable[[Any, Any], Any]
+    prefilled: bool = True
 
 
 _CONTENT: list[_Content] = []
 
 
 def content_callback(
-    *outputs: Output, fallback: Callable[[], Any], memo: bool = True, page: str | None = None
+    *outputs: Output,
+    fallback: Callable[[], Any],
+    memo: bool = True,
+    page: str | None = None,
+    prefilled: bool = True,
 ) -> Callable:
     """Register `fn(filters, viewer, **path_args)` as a page's content callback (see the module).
 
@@ -93,7 +98,11 @@ def content_callback(
     answer that depends on something besides the data and the filters (the time of the last import).
 
     The callback answers URL changes after the page is drawn; the page's first content comes with
-    the page itself (`prefill`), so a page load waits for one answer, not two in a row."""
+    the page itself (`prefill`), so a page load waits for one answer, not two in a row.
+    `prefilled=False` for a page drawn in parts: the page comes at once with placeholders where
+    the outputs go, and the callback, called as soon as they are on the page, fills its part when
+    it is ready (several such callbacks answer side by side, so a quick part does not wait for a
+    slow one)."""
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
         name = f"{fn.__module__}.{fn.__qualname__}"
@@ -120,8 +129,8 @@ def content_callback(
         answer.__name__ = fn.__name__
         answer.__qualname__ = fn.__qualname__
         inputs = [Input(Shell.URL, "search")] + ([Input(Shell.URL, "pathname")] if page else [])
-        callback(*outputs, *inputs, prevent_initial_call=True)(answer)
-        _CONTENT.append(_Content(tuple(outputs), answer))
+        callback(*outputs, *inputs, prevent_initial_call=prefilled)(answer)
+        _CONTENT.append(_Content(tuple(outputs), answer, prefilled))
         return fn
 
     return decorate
@@ -149,6 +158,8 @@ def prefill(tree: Any, search: Any, pathname: Any) -> Any:
     from the answer memo) exactly as the callbacks would, so the page arrives drawn."""
     components = by_id(tree)
     for content in _CONTENT:
+        if not content.prefilled:
+            continue
         targets = [components.get(str(o.component_id)) for o in content.outputs]
         if any(t is None for t in targets):  # (a component without children is falsy)
             continue

@@ -29,6 +29,7 @@ register_url_sync(
     [
         UrlField(Ids.ALIGN, "align"),
         UrlField(Ids.COMPARE, "compare"),
+        UrlField(Ids.SAME_PERIOD, "same_period"),
         UrlField(Ids.BREAK, "spc_break"),
     ],
     "trajectories",
@@ -70,8 +71,29 @@ def update_trajectories(filters: Filters, who: Viewer):
     national = queries.metric_values(who, national_filters, (metric_id,))
     episodes = queries.episodes(who, filters)
     compare = filters.extra("compare")
+    # The comparators are picked from the trusts of these types as the viewer sees them, as the
+    # effects view picks them, so the public's set never depends on CP status.
+    same_period = (
+        figures.same_period_panel(values, trusts, national, national_trusts, filters.align)
+        if filters.extra("same_period", "on") == "on"
+        else None
+    )
     figure = figures.trajectory_figure(
-        values, trusts, national, national_trusts, metric, filters.align, compare, selected, episodes
+        values,
+        trusts,
+        national,
+        national_trusts,
+        metric,
+        filters.align,
+        compare,
+        selected,
+        episodes,
+        same_period,
+    )
+    comparators = (
+        figures.same_period_line(same_period, set(same_period.treated["trust_code"]))[1]
+        if same_period is not None
+        else None
     )
     note = trajectory_note(
         figures.event_counts(values, trusts, filters.align),
@@ -80,6 +102,7 @@ def update_trajectories(filters: Filters, who: Viewer):
         filters.types,
         figures.MAX_LINES,
         trusts.loc[trusts["trust_code"] == selected, "trust_name"].head(1).tolist(),
+        comparators,
     )
     if not selected:
         empty = theme.empty_figure(

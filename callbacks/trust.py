@@ -18,43 +18,79 @@ from layouts.trajectories import spc_summary
 from layouts.trust import Ids, costs_view, header, indicators_view, interventions_view, ratings_view
 
 
-def _fallback():
-    return [components.error_state()], theme.empty_figure("The database is not answering."), [], [], [], []
+def _missing(code: str) -> list:
+    return [
+        components.empty_state(
+            f"There is no trust with code “{code}”.", "Check the code, or find the trust in the filter bar."
+        )
+    ]
+
+
+def _trust(who: Viewer, code: str):
+    """The trust of the page's code as the viewer may see it (None when there is none), and the
+    filters that pick it alone."""
+    only = Filters(trusts=(code.upper()[:16],))
+    found = queries.trusts(who, only)
+    return (None if found.empty else found.iloc[0]), only
+
+
+# The profile is drawn in parts, each as soon as it is ready (the page comes with placeholders):
+# the header and timeline first, the ratings, interventions and costs beside them, and the
+# indicators (an SPC chart and a comparison per metric, the slowest part) when they are done.
 
 
 @content_callback(
     Output(Ids.HEADER, "children"),
     Output(Ids.REGIME, "figure"),
-    Output(Ids.INDICATORS, "children"),
-    Output(Ids.RATINGS, "children"),
-    Output(Ids.INTERVENTIONS, "children"),
-    Output(Ids.COSTS, "children"),
-    fallback=_fallback,
+    fallback=lambda: ([components.error_state()], theme.empty_figure("The database is not answering.")),
     page="/trust/",
+    prefilled=False,
 )
 def update_trust(filters: Filters, who: Viewer, code: str = ""):
-    code = code.upper()[:16]
-    only = Filters(trusts=(code,))
-    found = queries.trusts(who, only)
-    if found.empty:
-        missing = components.empty_state(
-            f"There is no trust with code “{code}”.", "Check the code, or find the trust in the filter bar."
-        )
-        return [missing], theme.empty_figure("No trust."), [], [], [], []
-    trust = found.iloc[0]
+    trust, only = _trust(who, code)
+    if trust is None:
+        return _missing(code.upper()[:16]), theme.empty_figure("No trust.")
     as_of = queries.as_of()
+    segments = queries.metric_values(who, only, (figures.SEGMENT_METRIC,))
+    figure = figures.regime_figure(
+        queries.episodes(who, only), as_of, trust["trust_name"], figures.segment_quarters(segments)
+    )
+    return [header(trust, as_of)], figure
+
+
+@content_callback(
+    Output(Ids.INDICATORS, "children"),
+    fallback=lambda: [components.error_state()],
+    page="/trust/",
+    prefilled=False,
+)
+def update_trust_indicators(filters: Filters, who: Viewer, code: str = ""):
+    trust, only = _trust(who, code)
+    if trust is None:
+        return []
     metrics = queries.metrics((trust["trust_type"],))
     values = queries.metric_values(who, only, tuple(metrics["metric_id"]))
-    figure = figures.regime_figure(
-        queries.episodes(who, only), as_of, trust["trust_name"], figures.segment_quarters(values)
-    )
     peers = queries.metric_values(
         who, Filters(groups=(trust["evaluation_group"],)), tuple(metrics["metric_id"])
     )
+    return indicators_view(
+        figures.indicators(values, metrics, trust, peers, queries.as_of()), figures.entry_basis(trust)
+    )
+
+
+@content_callback(
+    Output(Ids.RATINGS, "children"),
+    Output(Ids.INTERVENTIONS, "children"),
+    Output(Ids.COSTS, "children"),
+    fallback=lambda: ([components.error_state()], [], []),
+    page="/trust/",
+    prefilled=False,
+)
+def update_trust_records(filters: Filters, who: Viewer, code: str = ""):
+    trust, only = _trust(who, code)
+    if trust is None:
+        return [], [], []
     return (
-        [header(trust, as_of)],
-        figure,
-        indicators_view(figures.indicators(values, metrics, trust, peers, as_of)),
         ratings_view(figures.ratings_grid(queries.ratings(who, only))),
         interventions_view(queries.interventions(who, only)),
         costs_view(queries.costs(who, only)),

@@ -40,6 +40,8 @@ PAGE_PARAMS: dict[str, PageParam] = {
     p.key: p
     for p in (
         PageParam("compare", ("none", "group", "type"), "none"),
+        # The trajectories' line of never-in-regime trusts in the same calendar months (aligned axis).
+        PageParam("same_period", ("on", "off"), "on"),
         PageParam("sort", ("first_entry", "time_in_regime", "group", "name"), "first_entry"),
         PageParam("rows", ("group", "type", "none"), "group"),
         PageParam("by", ("group", "type"), "group"),

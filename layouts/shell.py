@@ -416,11 +416,14 @@ def layout() -> html.Div:
                         className="smq-filter-wrap",
                     ),
                     html.Main(
+                        # Only a new page hides the page: a page's own parts show their own loading
+                        # states (the trust profile's skeletons), so one slow part never blanks the rest.
                         dcc.Loading(
                             html.Div(id=Shell.PAGE),
                             delay_show=400,
                             type="default",
                             parent_className="smq-page-loading",
+                            target_components={Shell.PAGE: "children"},
                         ),
                         id="main",
                         tabIndex="-1",

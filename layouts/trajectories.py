@@ -20,6 +20,7 @@ COMPARE_LABELS = {
     "group": "By evaluation group",
     "type": "By trust type",
 }
+SAME_PERIOD_LABELS = {"on": "Shown", "off": "Hidden"}
 BREAK_LABELS = {
     "none": "No break",
     "support_entry": "Entry into intensive support",
@@ -36,6 +37,7 @@ class Ids:
     METRIC = "trajectories-metric"
     ALIGN = "trajectories-align"
     COMPARE = "trajectories-compare"
+    SAME_PERIOD = "trajectories-same-period"
     BREAK = "trajectories-spc-break"
     CHART = "trajectories-chart"
     NOTE = "trajectories-note"
@@ -137,9 +139,11 @@ def trajectory_note(
     types: tuple[str, ...],
     max_lines: int,
     selected: list[str] | None = None,
+    same_period: int | None = None,
 ) -> str:
     """What the chart counts, in real numbers. Each pair is (trusts with values, those of them
-    that have the alignment's event): on an aligned axis only the latter are drawn."""
+    that have the alignment's event): on an aligned axis only the latter are drawn.
+    `same_period`: how many never-in-regime trusts the same-period line rests on (None: no line)."""
     kind = _type_words(types)
     if align == "calendar":
         counts = f"{_trusts_word(shown[0])} with values. Dotted grey: all {national[0]:,} {kind} with values."
@@ -151,8 +155,17 @@ def trajectory_note(
             f"{shown[1]:,} of {shown[0]:,} have it and are drawn."
         )
     highlight = f" Highlighted: {selected[0]}, against the others the filters pick." if selected else ""
+    comparators = ""
+    if same_period is not None and align != "calendar":
+        comparators = (
+            f" Dashed orange: {_trusts_word(same_period)} of the same types never in a regime, taken in the "
+            "same calendar months as each drawn trust's months from its event and averaged month by month, "
+            "so a change the whole sector saw at that time shows in both."
+            if same_period
+            else " No trust of these types that was never in a regime has values in the drawn trusts' months."
+        )
     return (
-        f"{counts}{highlight} Shaded band: the middle half of trusts; line: their median. "
+        f"{counts}{highlight}{comparators} Shaded band: the middle half of trusts; line: their median. "
         f"Thin lines are individual trusts (drawn where a panel has at most {max_lines}); click one to "
         "select it, or search a trust in the filter bar."
     )
@@ -181,6 +194,12 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], **_: str) -> ht
                         filters.align if filters.align in aligns else "calendar",
                     ),
                     _choice("Compare", Ids.COMPARE, COMPARE_LABELS, filters.extra("compare", "none")),
+                    _choice(
+                        "Never-in-regime trusts, same calendar months (aligned axis)",
+                        Ids.SAME_PERIOD,
+                        SAME_PERIOD_LABELS,
+                        filters.extra("same_period", "on") or "on",
+                    ),
                 ],
                 className="smq-filterbar smq-page-controls",
             ),

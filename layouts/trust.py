@@ -48,10 +48,6 @@ class Ids:
 DIRECTION_ARROWS = {"rose": "↑", "fell": "↓", "no change": "→"}
 
 
-def _fallback():
-    return [components.error_state()], theme.empty_figure("The database is not answering."), [], [], [], []
-
-
 def table(head: list[str], rows: list[list], table_id: str, name: str = "") -> html.Div:
     """A table that scrolls inside its card on a narrow screen, never the page (the scrolling
     region takes focus, so a keyboard can scroll it too)."""
@@ -122,10 +118,44 @@ def _icon(kind: str, icon: str, words: str) -> html.Img:
     return html.Img(src=f"/assets/icons/{kind}-{icon}.svg", alt=words, title=words, height=32, width=32)
 
 
-def indicators_view(table_frame) -> html.Div:
+ENTRY_WORDS = {"smq": "SMQ entry", "support": "entry into intensive support", "": "SMQ entry"}
+
+
+def _moved(direction: str, before: float, after: float, unit: str, missing: str):
+    """The direction cell: which way the value moved between the two periods, with their means;
+    why there is no comparison when there is none."""
+    if not direction:
+        return html.Span(missing or "–", className="smq-muted")
+    return html.Span(f"{DIRECTION_ARROWS[direction]} {direction} ({fmt(before, unit)} → {fmt(after, unit)})")
+
+
+def _judged(words: str, judgement: str):
+    """The judgement cell: `words` as shown, styled by `judgement` (improved, worsened, no
+    material change)."""
+    if not words:
+        return "–"
+    return html.Span(words, className=f"trust-judgement trust-judgement--{judgement.replace(' ', '-')}")
+
+
+def like_period_words(basis: str) -> str:
+    """How the profile compares like with like, in the page's words."""
+    entry = ENTRY_WORDS[basis]
+    return (
+        f"Since {entry}: the mean of the 12 months before {entry} against the mean of months 12 to 23 "
+        "after it, the same calendar months two years on, once support has had a year to work. "
+        "After exit: the 12 months before leaving intensive support against the 12 from the month "
+        "of leaving, so a gain that did not last shows as slipping back. Each period needs half its "
+        "values (6 of 12 months, 2 of 4 quarters, or the year's one). Direction says which way the value moved; the "
+        "judgement says whether that is better for this metric."
+    )
+
+
+def indicators_view(table_frame, basis: str = "smq") -> html.Div:
     """One row per indicator: a sparkline with its SPC icons that opens the full SPC chart (a
-    button, so a keyboard opens it too), the change since SMQ entry as direction and judgement
-    apart, and the comparison with the comparator set named."""
+    button, so a keyboard opens it too), the change since entry and after exit over like periods,
+    each as direction and judgement apart, and the comparison with the comparator set named.
+    `basis`: `smq` when the trust's first spell of intensive support began in SMQ, `support` when
+    it began in the RSP (`figures.trust.entry_basis`)."""
     if table_frame.empty:
         return components.empty_state("No metric values recorded for this trust.")
     rows = []
@@ -149,37 +179,38 @@ def indicators_view(table_frame) -> html.Div:
             type="button",
             title=f"Open the SPC chart of {r.name}",
         )
-        if r.direction:
-            moved = html.Span(
-                f"{DIRECTION_ARROWS[r.direction]} {r.direction} ({fmt(r.before, r.unit)} → {fmt(r.after, r.unit)})"
-            )
-            judged = html.Span(
-                r.change, className=f"trust-judgement trust-judgement--{r.change.replace(' ', '-')}"
-            )
-        else:
-            moved, judged = "–", "–"
         rows.append(
             [
                 r.name,
                 f"{fmt(r.latest, r.unit)} ({r.latest_period:%b %Y})",
                 html.Div([opener, *icons], className="trust-spc-cell"),
-                moved,
-                judged,
+                _moved(r.direction, r.before, r.after, r.unit, r.entry_note),
+                _judged(r.change, r.change),
+                _moved(r.exit_direction, r.before_exit, r.after_exit, r.unit, r.exit_note),
+                _judged(r.exit_change, r.exit_judgement),
                 r.position or "–",
             ]
         )
-    return table(
+    entry = ENTRY_WORDS[basis]
+    return html.Div(
         [
-            "Metric",
-            "Latest",
-            "SPC (open the chart)",
-            "Since SMQ entry (12 months before → latest 12)",
-            "Judgement",
-            "Against its group",
-        ],
-        rows,
-        "trust-indicators-table",
-        "Progress indicators",
+            html.P(like_period_words(basis), className="smq-muted smq-small", id="trust-like-periods"),
+            table(
+                [
+                    "Metric",
+                    "Latest",
+                    "SPC (open the chart)",
+                    f"Since {entry} (12 months before → months 12–23 after)",
+                    "Judgement",
+                    "After exit (12 months before → 12 after)",
+                    "Judgement after exit",
+                    "Against its group",
+                ],
+                rows,
+                "trust-indicators-table",
+                "Progress indicators",
+            ),
+        ]
     )
 
 
@@ -242,15 +273,64 @@ def costs_view(costs) -> html.Div:
     )
 
 
-def layout(filters: Filters, viewer: Viewer, notices: list[str], code: str = "", **_: str) -> html.Div:
+SKELETON_LINES = {"header": 2, "table": 6, "chart": 0}
+
+
+def skeleton(kind: str, what: str, rows: int | None = None) -> html.Div:
+    """A grey placeholder shaped like the part it stands for (a title and a line; a table's rows;
+    a chart's plot area), busy for assistive technology and named for what is coming."""
+    lines = SKELETON_LINES[kind] if rows is None else rows
+    blocks = [html.Div(className=f"smq-skeleton-block smq-skeleton-{kind}-{i}") for i in range(lines)]
+    if kind == "chart":
+        blocks = [html.Div(className="smq-skeleton-block smq-skeleton-plot")]
     return html.Div(
         [
-            dcc.Loading(html.Div(id=Ids.HEADER), delay_show=300),
+            html.Span(f"Loading {what}…", className="visually-hidden"),
+            html.Div(blocks, **{"aria-hidden": "true"}),
+        ],
+        className=f"smq-skeleton smq-skeleton--{kind}",
+        **{"aria-busy": "true", "data-skeleton": kind},
+    )
+
+
+def _loading(children, kind: str, what: str, rows: int | None = None) -> dcc.Loading:
+    """While a part is being fetched again (another trust, other filters) its skeleton stands in."""
+    return dcc.Loading(children, custom_spinner=skeleton(kind, what, rows), delay_show=150)
+
+
+def layout(filters: Filters, viewer: Viewer, notices: list[str], code: str = "", **_: str) -> html.Div:
+    """The profile arrives at once as placeholders; each part replaces its own as it is ready."""
+    return html.Div(
+        [
+            _loading(html.Div(skeleton("header", "the trust"), id=Ids.HEADER), "header", "the trust"),
             card(
                 "Regime timeline",
-                components.chart(Ids.REGIME, theme.graph_config(f"regime-timeline-{code}")),
+                html.Div(
+                    [
+                        _loading(
+                            dcc.Graph(
+                                id=Ids.REGIME,
+                                # Blank, and as tall as the shortest timeline, so the skeleton covers it.
+                                figure=theme.empty_figure("").update_layout(height=160),
+                                config=theme.graph_config(f"regime-timeline-{code}"),
+                            ),
+                            "chart",
+                            "the regime timeline",
+                        ),
+                        components.chart_table(Ids.REGIME),
+                    ],
+                    className="smq-chart",
+                ),
             ),
-            card("Progress indicators", dcc.Loading(html.Div(id=Ids.INDICATORS))),
+            card(
+                "Progress indicators",
+                _loading(
+                    html.Div(skeleton("table", "the progress indicators", 8), id=Ids.INDICATORS),
+                    "table",
+                    "the progress indicators",
+                    8,
+                ),
+            ),
             html.Section(
                 [
                     html.H2("SPC chart of the chosen indicator", className="smq-card-title"),
@@ -270,11 +350,32 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], code: str = "",
                 id=Ids.SPC_CARD,
                 tabIndex="-1",
             ),
-            card("CQC ratings by domain", dcc.Loading(html.Div(id=Ids.RATINGS))),
+            card(
+                "CQC ratings by domain",
+                _loading(
+                    html.Div(skeleton("table", "the CQC ratings", 3), id=Ids.RATINGS),
+                    "table",
+                    "the CQC ratings",
+                    3,
+                ),
+            ),
             html.Div(
                 [
-                    card("Interventions", dcc.Loading(html.Div(id=Ids.INTERVENTIONS))),
-                    card("Costs", dcc.Loading(html.Div(id=Ids.COSTS))),
+                    card(
+                        "Interventions",
+                        _loading(
+                            html.Div(skeleton("table", "the interventions", 3), id=Ids.INTERVENTIONS),
+                            "table",
+                            "the interventions",
+                            3,
+                        ),
+                    ),
+                    card(
+                        "Costs",
+                        _loading(
+                            html.Div(skeleton("table", "the costs", 3), id=Ids.COSTS), "table", "the costs", 3
+                        ),
+                    ),
                 ],
                 className="smq-grid-2",
             ),

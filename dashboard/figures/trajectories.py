@@ -11,8 +11,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard import spc, theme
-from dashboard.alignment import months_from_event
+from dashboard import effects, spc, theme
+from dashboard.alignment import EVENT_COLUMNS, months_from_event
 from dashboard.labels import (
     ALIGN_LABELS,
     GROUP_LABELS,
@@ -24,6 +24,11 @@ from dashboard.labels import (
 from data_access.vocab import GROUPS, TRUST_TYPES
 
 MAX_LINES = 60
+
+SAME_PERIOD_WINDOW = 12 * 100
+"""Months either side of the event the same-period comparator covers: every month of the data (the
+chart is not clipped to the estimate's 24 either side)."""
+SAME_PERIOD_COLOUR = theme.VERMILLION
 
 
 def axis_title(metric: pd.Series) -> str:
@@ -45,6 +50,68 @@ def event_counts(values: pd.DataFrame, trusts: pd.DataFrame, align: str) -> tupl
     """(trusts with a value, those of them placed on the axis: with the alignment's event)."""
     present = values.dropna(subset=["value"])
     return present["trust_code"].nunique(), with_x(present, trusts, align)["trust_code"].nunique()
+
+
+def same_period_panel(
+    values: pd.DataFrame,
+    trusts: pd.DataFrame,
+    everyone_values: pd.DataFrame,
+    everyone: pd.DataFrame,
+    align: str,
+) -> effects.Panel | None:
+    """The drawn trusts (``trusts`` with the event named by ``align``) paired, month by month,
+    with the mean of the trusts of their own type never in a regime in the same calendar month:
+    the pairing of the ``effects`` view (:func:`dashboard.effects.panel_of`, whose comparators are
+    picked from ``everyone`` as its viewer may see it), over every month instead of 24 either
+    side. None on the calendar axis, where every trust is already in its own calendar month."""
+    if align == "calendar" or align not in EVENT_COLUMNS:
+        return None
+    both = pd.concat(
+        [
+            values[["trust_code", "period_start", "value"]],
+            everyone_values[["trust_code", "period_start", "value"]],
+        ],
+        ignore_index=True,
+    )
+    return effects.panel_of(both, trusts, everyone, align, window=SAME_PERIOD_WINDOW)
+
+
+def same_period_line(panel: effects.Panel, codes: set[str] | list[str]) -> tuple[pd.DataFrame, int]:
+    """For the treated trusts ``codes``: per month from the event (``x``), the mean over those of
+    them with a value that month of their comparators' mean in the calendar month it falls in
+    (``value``), with how many treated trusts that is (``trusts``); and how many comparator
+    trusts gave a value to it."""
+    rows = panel.rows[panel.rows["trust_code"].isin(set(codes))]
+    if rows.empty:
+        return pd.DataFrame({"x": pd.Series([], dtype="int64"), "value": [], "trusts": []}), 0
+    grouped = rows.groupby("months_from_event")
+    line = pd.DataFrame(
+        {"value": grouped["comparator_mean"].mean(), "trusts": grouped["trust_code"].nunique()}
+    ).reset_index(names="x")
+    line["x"] = line["x"].astype("int64")
+    return line.sort_values("x"), len(panel.comparators_used(set(rows["trust_code"])))
+
+
+def same_period_name(comparators: int) -> str:
+    noun = "trust" if comparators == 1 else "trusts"
+    return f"{comparators:,} never-in-regime {noun}, same calendar months"
+
+
+def _same_period_trace(line: pd.DataFrame, comparators: int, unit: str, show_legend: bool) -> go.Scatter:
+    return go.Scatter(
+        x=line["x"],
+        y=line["value"],
+        mode="lines",
+        line={"color": SAME_PERIOD_COLOUR, "width": 2, "dash": "dash"},
+        name=same_period_name(comparators),
+        legendgroup="same_period",
+        showlegend=show_legend,
+        customdata=line[["trusts"]],
+        hovertemplate=(
+            f"Never in a regime, same calendar months: %{{y:.1f}}{unit} "
+            "(for %{customdata[0]} drawn trusts)<extra></extra>"
+        ),
+    )
 
 
 def bands(frame: pd.DataFrame) -> pd.DataFrame:
@@ -143,8 +210,11 @@ def trajectory_figure(
     compare: str,
     selected: str | None,
     episodes: pd.DataFrame,
+    same_period: effects.Panel | None = None,
 ) -> go.Figure:
-    """The filtered trusts' trajectory against the national benchmark, optionally by group/type."""
+    """The filtered trusts' trajectory against the national benchmark, optionally by group/type;
+    on an aligned axis, with ``same_period`` given, against trusts never in a regime in the same
+    calendar months (:func:`same_period_panel`)."""
     if values.dropna(subset=["value"]).empty:
         return theme.empty_figure("No values of this metric for the filtered trusts and dates.")
     unit = "%" if metric["unit"] == "percent" else ""
@@ -181,6 +251,10 @@ def trajectory_figure(
         label = title if rows > 1 else (national_name if same_as_national else "Filtered trusts")
         for trace in _band_traces(bands(subset), colour, label, f"panel{index}", True, unit):
             figure.add_trace(trace, row=index, col=1)
+        if same_period is not None:
+            line, comparators = same_period_line(same_period, set(subset["trust_code"]))
+            if not line.empty:
+                figure.add_trace(_same_period_trace(line, comparators, unit, True), row=index, col=1)
         if subset["trust_code"].nunique() <= MAX_LINES:
             lines = _trust_lines(subset, names, unit)
             if lines is not None:
@@ -211,9 +285,9 @@ def trajectory_figure(
     figure.update_layout(
         title=f"{metric['name']}: {ALIGN_LABELS[align][0].lower() + ALIGN_LABELS[align][1:]}"
         + ("" if rows == 1 else f" ({axis_title(metric).split('(', 1)[1]}"),
-        height=380 if rows == 1 else 220 * rows + 120,
+        height=420 if rows == 1 else 220 * rows + 120,
         hovermode="closest",
-        legend={"orientation": "h", "y": -0.2 if rows == 1 else -0.06},
+        legend={"orientation": "h", "y": -0.26 if rows == 1 else -0.06, "yanchor": "top"},
         margin={"l": 70, "r": 20, "t": 70, "b": 60},
     )
     figure.update_yaxes(title_text=axis_title(metric) if rows == 1 else None, title_font={"size": 12})

@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import cca, spc, theme
+from dashboard.alignment import month_index
 from dashboard.labels import GROUP_LABELS, REGIME_LABELS
 from data_access.vocab import DOMAINS
 
@@ -135,6 +136,88 @@ def change_words(before: float, after: float, higher_is_better: bool) -> tuple[s
     return direction, "no material change" if judgement == "little change" else judgement
 
 
+WINDOW_MONTHS = 12
+"""Each like period is 12 months: a year, so every season is in it once."""
+YEAR_ON = 12
+"""The period after entry starts 12 months on (months 12–23): the same calendar months as the 12
+before entry, two years later, once support has had a year to work."""
+POINTS_A_YEAR = {"monthly": 12, "quarterly": 4, "annual": 1}
+
+
+def min_points(frequency: str | None) -> int:
+    """Values a 12-month period needs before its mean is compared: half of those a metric of this
+    frequency has in a year (6 monthly, 2 quarterly, the 1 annual), never a mean of one stray month."""
+    return max(1, -(-POINTS_A_YEAR.get(str(frequency or "monthly"), 12) // 2))
+
+
+def like_periods(series: pd.DataFrame, entry, exit_date, needed: int = 6) -> dict[str, float]:
+    """Means of one trust's metric over like periods around its entry and its exit (contract
+    `support_entry`/`support_exit` dates, or blank).
+
+    ``before_entry``: the 12 months before the month of entry (months −12…−1 from it);
+    ``year_on``: months 12…23 from it; ``before_exit``: the 12 months before the month of exit;
+    ``after_exit``: the 12 from it (months 0…11). A period with fewer than ``needed`` values
+    (:func:`min_points`), or with no event, is NaN."""
+    out = dict.fromkeys(("before_entry", "year_on", "before_exit", "after_exit"), float("nan"))
+    present = series.dropna(subset=["value"])
+    if present.empty:
+        return out
+    months = month_index(present["period_start"]).to_numpy()
+    values = present["value"].astype(float).to_numpy()
+
+    def mean(event, first: int, last: int) -> float:
+        if event is None or pd.isna(event):
+            return float("nan")
+        m = months - int(month_index(pd.Series([pd.Timestamp(event)])).iloc[0])
+        chosen = values[(m >= first) & (m <= last)]
+        return float(chosen.mean()) if len(chosen) >= needed else float("nan")
+
+    out["before_entry"] = mean(entry, -WINDOW_MONTHS, -1)
+    out["year_on"] = mean(entry, YEAR_ON, YEAR_ON + WINDOW_MONTHS - 1)
+    out["before_exit"] = mean(exit_date, -WINDOW_MONTHS, -1)
+    out["after_exit"] = mean(exit_date, 0, WINDOW_MONTHS - 1)
+    return out
+
+
+def entry_basis(trust: pd.Series) -> str:
+    """What "entry" means on this trust's profile: its first SMQ entry when its first spell of
+    intensive support began in SMQ, else entry into intensive support (a spell that began in the
+    RSP); "" when it has never been in either."""
+    support = trust.get("first_support_entry")
+    if support is None or pd.isna(support):
+        return ""
+    smq = trust.get("first_smq_entry")
+    return (
+        "smq"
+        if smq is not None and not pd.isna(smq) and pd.Timestamp(smq) == pd.Timestamp(support)
+        else "support"
+    )
+
+
+def missing_words(event, last_month: int, as_of: date, no_event: str, later_missing: bool = True) -> str:
+    """Why a like-period comparison is blank: no such event, the later period (ending
+    `last_month` months from the event's month) missing and not yet over on `as_of`, or too few
+    values."""
+    if event is None or pd.isna(event):
+        return no_event
+    ends = pd.Timestamp(event).to_period("M") + last_month
+    if later_missing and ends.to_timestamp(how="end") > pd.Timestamp(as_of):
+        return f"Too soon: that period ends {ends.to_timestamp():%b %Y}"
+    return "Too few values"
+
+
+def exit_verdict(since_entry: str, after_exit: str) -> str:
+    """The judgement after exit, read against the one since entry: whether a gain lasted."""
+    if not after_exit:
+        return ""
+    if since_entry == "improved":
+        return {
+            "improved": "kept improving after exit",
+            "worsened": "slipped back after exit",
+        }.get(after_exit, "the gain held after exit")
+    return f"{after_exit} after exit"
+
+
 def sparkline_svg(chart: pd.DataFrame, width: int = 120, height: int = 32) -> str:
     """An XmR chart in miniature as an SVG data URI: the values as a line, the mean dashed, and
     each special-cause point in its SPC colour (as on the full chart)."""
@@ -191,9 +274,10 @@ def comparator_words(others: int, group: str) -> str:
 def indicators(
     values: pd.DataFrame, metrics: pd.DataFrame, trust: pd.Series, group_values: pd.DataFrame, as_of: date
 ) -> pd.DataFrame:
-    """One row per metric: latest value, SPC icon, change since SMQ entry, position against the group."""
+    """One row per metric: latest value, SPC icon, the change from the year before entry to the
+    same months two years on and from the year before exit to the year after (`like_periods`),
+    position against the group."""
     rows = []
-    trusts = pd.DataFrame([trust])
     for metric in metrics.itertuples(index=False):
         series = (
             values[values["metric_id"] == metric.metric_id]
@@ -208,7 +292,8 @@ def indicators(
         summary = spc.summarise(
             chart, improvement_direction=direction, target=None if pd.isna(target) else float(target)
         )
-        change = cca.metric_change(series, trusts, bool(metric.higher_is_better), as_of)
+        entry, exit_date = trust.get("first_support_entry"), trust.get("first_support_exit")
+        periods = like_periods(series, entry, exit_date, min_points(getattr(metric, "frequency", None)))
         latest_period = series["period_start"].iloc[-1]
         peers = group_values[
             (group_values["metric_id"] == metric.metric_id) & (group_values["period_start"] == latest_period)
@@ -226,9 +311,12 @@ def indicators(
         else:
             better = latest > median if metric.higher_is_better else latest < median
             position = f"{'Better' if better else 'Worse'} than the median of {comparators} ({median:,.1f})."
-        before = change["before"].iloc[0] if len(change) else float("nan")
-        after = change["latest"].iloc[0] if len(change) else float("nan")
-        moved, judged = change_words(before, after, bool(metric.higher_is_better))
+        moved, judged = change_words(
+            periods["before_entry"], periods["year_on"], bool(metric.higher_is_better)
+        )
+        exit_moved, exit_judged = change_words(
+            periods["before_exit"], periods["after_exit"], bool(metric.higher_is_better)
+        )
         rows.append(
             {
                 "metric_id": metric.metric_id,
@@ -242,8 +330,31 @@ def indicators(
                 "sparkline": sparkline_svg(chart),
                 "direction": moved,
                 "change": judged,
-                "before": before,
-                "after": after,
+                "before": periods["before_entry"],
+                "after": periods["year_on"],
+                "entry_note": ""
+                if moved
+                else missing_words(
+                    entry,
+                    YEAR_ON + WINDOW_MONTHS - 1,
+                    as_of,
+                    "Never in SMQ or the RSP",
+                    bool(pd.isna(periods["year_on"])),
+                ),
+                "exit_note": ""
+                if exit_moved
+                else missing_words(
+                    exit_date,
+                    WINDOW_MONTHS - 1,
+                    as_of,
+                    "Has not left intensive support" if entry is not None and not pd.isna(entry) else "–",
+                    bool(pd.isna(periods["after_exit"])),
+                ),
+                "exit_direction": exit_moved,
+                "exit_change": exit_verdict(judged, exit_judged),
+                "exit_judgement": exit_judged,
+                "before_exit": periods["before_exit"],
+                "after_exit": periods["after_exit"],
                 "group_median": median,
                 "position": position,
             }

@@ -2,12 +2,15 @@
 stakeholder following a shared trajectories link and signing in from it, the evaluation team
 comparing the groups, an improvement director working from a trust's profile; and a phone.
 
-Each journey leaves a screenshot in tests/artifacts/ for a person to look at.
+Each journey leaves screenshots in tests/artifacts/ (or $SMQ_JOURNEY_SHOTS) for a person to look at.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+import requests
 
 from tests.browser.helpers import (
     axe_violations,
@@ -19,14 +22,14 @@ from tests.browser.helpers import (
     wait_until,
 )
 
-SHOTS = Path(__file__).resolve().parents[1] / "artifacts"
-DESKTOP = {"width": 1280, "height": 720}
+SHOTS = Path(os.environ.get("SMQ_JOURNEY_SHOTS") or Path(__file__).resolve().parents[1] / "artifacts")
+DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 
 
-def shot(page, name: str) -> None:
+def shot(page, name: str, full_page: bool = False) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"journey-{name}.png"), full_page=False)
+    page.screenshot(path=str(SHOTS / f"journey-{name}.png"), full_page=full_page)
 
 
 def note(page) -> str:
@@ -47,7 +50,21 @@ def test_stakeholder_follows_a_shared_link_and_signs_in_from_it(page, app_server
     assert "2015" in page.locator("#filter-entered").inner_text()
     counts = wait_until(page, lambda: note(page), lambda t: "Aligned on SMQ entry" in t)
     assert "acute trusts have this event" in counts, counts
+    # Beside the cohort: trusts never in a regime, in the same calendar months, with their number.
+    traces = chart_data(page, "trajectories-chart") or []
+    same = [t for t in traces if "never-in-regime" in (t["name"] or "")]
+    assert len(same) == 1 and same[0]["y"], [t["name"] for t in traces]
+    comparators = int(same[0]["name"].split(" ")[0].replace(",", ""))
+    assert comparators > 0 and f"{comparators:,} trusts of the same types never in a regime" in counts
+    page.locator("#trajectories-chart").scroll_into_view_if_needed()
     shot(page, "stakeholder-cohort")
+    page.get_by_label("Hidden").check()
+    page.wait_for_function("() => window.location.search.includes('same_period=off')")
+    wait_until(
+        page,
+        lambda: [t["name"] for t in chart_data(page, "trajectories-chart") or []],
+        lambda names: names and not any("never-in-regime" in (n or "") for n in names),
+    )
 
     # A type whose trusts have no A&E: the metric box and the URL move together to another metric.
     goto(page, app_server, "/trajectories?type=mental_health&metric=ae_4hr_pct")
@@ -110,6 +127,17 @@ def test_evaluation_team_compares_the_groups_and_opens_a_view(page, app_server):
     )
     assert ticks and all(t.replace(",", "").isdigit() for t in ticks), ticks
 
+    # Several values in the filter bar: every dropdown still passes axe, and says what it holds.
+    goto(page, app_server, "/groups?type=acute,mental_health&region=London,Midlands")
+    name = wait_until(
+        page,
+        lambda: page.locator("#filter-type").get_attribute("aria-label") or "",
+        lambda n: "2 selected" in n,
+    )
+    assert name == "Trust type: Acute, Mental health; 2 selected"
+    assert axe_violations(page) == []
+    shot(page, "evaluation-several-filters")
+
     goto(page, app_server, "/groups")
     page.locator("#groups-sizes-table a", has_text="Uptake").first.click()
     page.wait_for_url("**/interventions?group=*")
@@ -124,7 +152,22 @@ def test_improvement_director_works_from_the_trust_profile(page, app_server):
     goto(page, app_server, f"/trust/{code}")
     rows = page.locator("#trust-indicators-table tbody tr")
     assert rows.count() > 3
-    assert "as your access shows that group" in page.locator("#trust-indicators-table").inner_text()
+    table = page.locator("#trust-indicators-table").inner_text()
+    assert "as your access shows that group" in table
+    # Like periods, said in words: since entry (SMQ, or intensive support for an RSP-only trust)
+    # and after exit, each with its judgement apart from its direction.
+    assert "months 12–23 after" in table and "Judgement after exit" in table
+    assert "the same calendar months two years on" in page.locator("#trust-like-periods").inner_text()
+    shot(page, "director-profile", full_page=True)
+    # A trust that was in SMQ and left it: the like periods have values and judgements.
+    smq = requests.get(app_server.url + "/download/trusts.csv?regime=smq").text.splitlines()[1].split(",")[0]
+    goto(page, app_server, f"/trust/{smq}")
+    judged = page.locator("#trust-indicators-table .trust-judgement")
+    assert judged.count() > 3, "an SMQ trust's indicators are judged since entry and after exit"
+    assert "after exit" in page.locator("#trust-indicators-table").inner_text()
+    page.locator("#trust-indicators").scroll_into_view_if_needed()
+    shot(page, "director-profile-smq-trust")
+    goto(page, app_server, f"/trust/{code}")
     # Keyboard: focus the first sparkline and press Enter; the full SPC chart opens.
     opener = page.locator(".trust-spc-open").first
     opener.focus()
@@ -176,3 +219,11 @@ def test_a_phone_reads_the_groups_and_a_trust_without_sideways_scrolling(page, a
     assert width <= PHONE["width"] + 1, width
     assert axe_violations(page) == []
     shot(page, "phone-trust")
+    page.locator("#trust-indicators").scroll_into_view_if_needed()
+    shot(page, "phone-trust-indicators")
+    goto(page, app_server, "/trajectories?type=acute&align=support_entry")
+    wait_until(page, lambda: note(page), lambda t: "never in a regime" in t)
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= PHONE["width"] + 1, width
+    page.locator("#trajectories-chart").scroll_into_view_if_needed()
+    shot(page, "phone-trajectories-aligned")
