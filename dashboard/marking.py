@@ -226,7 +226,7 @@ def file_stem(view: str, tokens: tuple[str, ...], as_of: date, max_length: int =
 # Does the content include CP information?
 
 
-def _holds_values(series: pd.Series) -> bool:
+def holds_values(series: pd.Series) -> bool:
     """Whether a column holds anything but blanks, False and 0."""
     values = series.dropna()
     if values.empty:
@@ -249,7 +249,7 @@ def _frame_reasons(name: str, frame: pd.DataFrame) -> list[str]:
         if column in frame.columns and frame[column].astype(str).isin(CP_GROUPS).any():
             reasons.append(f"{name}: a CP evaluation group")
     for column in frame.columns:
-        if CP_COLUMN.search(str(column)) and _holds_values(frame[column]):
+        if CP_COLUMN.search(str(column)) and holds_values(frame[column]):
             reasons.append(f"{name}: CP values in {column}")
     return reasons
 
