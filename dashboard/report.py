@@ -137,7 +137,9 @@ def filters_in_words(filters: Filters, trust_names: dict[str, str] | None = None
     if filters.regimes:
         words.append("Regime: " + ", ".join(REGIME_FILTER_WORDS.get(r, r) for r in filters.regimes))
     if filters.trusts:
-        words.append("Trust: " + ", ".join(f"{names.get(t, t)} ({t})" for t in filters.trusts))
+        words.append(
+            "Trust: " + ", ".join(f"{names[t]} ({t})" if names.get(t) else t for t in filters.trusts)
+        )
     if filters.date_from and filters.date_to:
         words.append(f"Dates: {date_words(filters.date_from)} to {date_words(filters.date_to)}")
     elif filters.date_from:
