@@ -81,4 +81,7 @@ def test_an_analysts_chart_is_marked_exactly_when_it_shows_cp_information(mini_c
 
 def test_synthetic_data_says_so_in_the_stamp(mini_client):
     stamp = _stamp(mini_client, "overview-types.figure")
-    assert stamp["source"] == f"Source: smq-monitor, mini test dataset, data as of 30 Jun 2019. {SYNTHETIC_WORDS}."
+    assert (
+        stamp["source"]
+        == f"Source: smq-monitor, mini test dataset, data as of 30 Jun 2019. {SYNTHETIC_WORDS}."
+    )

@@ -93,7 +93,9 @@ def test_an_exported_chart_states_the_filters_and_a_public_one_is_never_marked(p
     assert "OFFICIAL-SENSITIVE" not in svg and "Challenged" not in svg
 
 
-def test_an_analysts_chart_image_is_marked_exactly_when_the_chart_shows_the_cp_list(page, app_server, tmp_path):
+def test_an_analysts_chart_image_is_marked_exactly_when_the_chart_shows_the_cp_list(
+    page, app_server, tmp_path
+):
     login(page, app_server, "analyst")
     goto(page, app_server, "/")
     counts = _svg(page, "overview-counts", tmp_path)  # trusts in each regime, the CP list among them
