@@ -330,7 +330,7 @@ def _strings(node: object, key: str = "") -> list[str]:
 
 def _figure_dict(figure: object) -> Mapping:
     if hasattr(figure, "to_plotly_json"):
-        return figure.to_plotly_json()  # type: ignore[no-any-return,attr-defined]
+        return figure.to_plotly_json()
     return figure if isinstance(figure, Mapping) else {}
 
 
@@ -364,9 +364,9 @@ def stamp_figure(figure: object, provenance: Provenance) -> object:
     the chart as drawn on the page is unchanged."""
     stamp = chart_stamp(provenance)
     if hasattr(figure, "layout"):
-        meta = figure.layout.meta  # type: ignore[attr-defined]
+        meta = figure.layout.meta
         merged = {**meta, EXPORT_META: stamp} if isinstance(meta, Mapping) else {EXPORT_META: stamp}
-        figure.layout.meta = merged  # type: ignore[attr-defined]
+        figure.layout.meta = merged
     elif isinstance(figure, dict) and isinstance(figure.get("layout", {}), dict):
         layout = figure.setdefault("layout", {})
         meta = layout.get("meta")

@@ -556,7 +556,14 @@ def uptake_group_figure(table: pd.DataFrame) -> go.Figure:
     figure.update_layout(
         barmode="group",
         height=460,
-        xaxis={"title": "Share of the group's trusts", "tickformat": ".0%", "range": [0, 1]},
+        # A little past 100%, so the 100% tick keeps its label.
+        xaxis={
+            "title": "Share of the group's trusts",
+            "tickformat": ".0%",
+            "range": [0, 1.04],
+            "tick0": 0,
+            "dtick": 0.2,
+        },
         yaxis={"autorange": "reversed"},
         margin={"l": 170},
         legend={"orientation": "h", "y": -0.15},
