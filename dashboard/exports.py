@@ -110,7 +110,9 @@ def csv_provenance(
 # --------------------------------------------------------------------------------------------
 # Excel workbooks: the same rows as the CSV file, typed for a person who opens them.
 
-EXCEL_ROW_LIMIT: Final = 1_048_576  # rows on one worksheet, the header included
+# A workbook is for a person to open: past this many rows (a worksheet holds 1,048,575, and
+# writing them would outlast a web request) the CSV, which streams, is the file to use.
+EXCEL_MAX_ROWS: Final = 500_000
 WIDTH_MIN: Final = 8
 WIDTH_MAX: Final = 50
 WIDTH_SAMPLE: Final = 500  # rows read to size the columns
@@ -189,12 +191,21 @@ def _drop_blank_cp_columns(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.drop(columns=empty) if empty else frame
 
 
+class TooManyRows(ValueError):
+    """More rows than a workbook is made with (`EXCEL_MAX_ROWS`)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"more than {limit:,} rows")
+        self.limit = limit
+
+
 def write_workbook(
     target: Any,
     frames: pd.DataFrame | Iterable[pd.DataFrame],
     provenance: marking.Provenance,
     *,
     words: bool = True,
+    max_rows: int = EXCEL_MAX_ROWS,
 ) -> int:
     """Write the rows of `frames` (one view, same columns) as an Excel workbook to `target` (a
     path or a binary file) and return how many rows it holds.
@@ -203,8 +214,8 @@ def write_workbook(
     row; dates are Excel dates shown dd/mm/yyyy, whole numbers integers with thousands
     separators, money with separators. Text starting with = + - @ gets a leading ' (as the CSV).
     A second sheet, "About", holds the provenance; the protective marking, when due, is on both
-    sheets' printed header and footer, and in the About sheet. Rows beyond what one worksheet
-    holds continue on further sheets of the same name with a number.
+    sheets' printed header and footer, and in the About sheet. More than `max_rows` rows raise
+    `TooManyRows`.
     """
     import xlsxwriter
 
@@ -266,43 +277,30 @@ def write_workbook(
         sheet.set_header(header)
         sheet.set_footer(footer)
 
-    sheets: list[Any] = []
     widths = [
         _width(h, [_shown(_cell(v), k) for v in first[c].head(WIDTH_SAMPLE)])
         for h, c, k in zip(headings, columns, kinds, strict=True)
     ]
+    sheet = book.add_worksheet(sheet_title(provenance.view))
+    for index, width in enumerate(widths):
+        sheet.set_column(index, index, width)
+    sheet.freeze_panes(1, 0)
+    sheet.repeat_rows(0)
+    print_setup(sheet)
+    for index, text in enumerate(headings):
+        sheet.write_string(0, index, neutralise(text), head)
 
-    def new_sheet() -> Any:
-        name = sheet_title(provenance.view)
-        sheet = book.add_worksheet(name if not sheets else f"{name} ({len(sheets) + 1})")
-        for index, width in enumerate(widths):
-            sheet.set_column(index, index, width)
-        sheet.freeze_panes(1, 0)
-        sheet.repeat_rows(0)
-        print_setup(sheet)
-        for index, text in enumerate(headings):
-            sheet.write_string(0, index, neutralise(text), head)
-        sheets.append(sheet)
-        return sheet
-
-    def finish(sheet: Any, last_row: int) -> None:
-        if columns:
-            sheet.autofilter(0, 0, max(last_row, 0), len(columns) - 1)
-
-    sheet = new_sheet()
-    row = 0
     total = 0
     for frame in itertools.chain([first], parts):
         values = [frame[c].astype(object).tolist() if c in frame.columns else [] for c in columns]
         for record in zip(*values, strict=True):
-            if row + 1 >= EXCEL_ROW_LIMIT:
-                finish(sheet, row)
-                sheet, row = new_sheet(), 0
-            row += 1
             total += 1
+            if total > max_rows:
+                raise TooManyRows(max_rows)
             for index, raw in enumerate(record):
-                _write(sheet, row, index, _cell(raw), kinds[index], code_words[index], formats)
-    finish(sheet, row)
+                _write(sheet, total, index, _cell(raw), kinds[index], code_words[index], formats)
+    if columns:
+        sheet.autofilter(0, 0, total, len(columns) - 1)
 
     about = book.add_worksheet(ABOUT_SHEET)
     print_setup(about)

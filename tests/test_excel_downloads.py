@@ -251,30 +251,17 @@ def test_a_cell_that_a_spreadsheet_would_run_gets_a_leading_quote(tmp_path):
     assert "Protective marking" not in about
 
 
-def test_rows_beyond_one_worksheet_continue_on_the_next(tmp_path, monkeypatch):
-    monkeypatch.setattr(exports, "EXCEL_ROW_LIMIT", 4)  # a header and three rows a sheet
-    frames = iter(
-        [
-            pd.DataFrame({"trust_code": [f"R{i}" for i in range(5)]}),
-            pd.DataFrame({"trust_code": ["R5", "R6"]}),
-        ]
-    )
-    provenance = marking.Provenance(
-        dataset_name="Test",
-        as_of=date(2024, 3, 31),
-        synthetic=False,
-        filter_words=(),
-        audience="Public",
-        includes_cp=False,
-        generated_at=datetime(2024, 1, 1, 9, 30),
-        view="trajectories",
-    )
-    assert exports.write_workbook(tmp_path / "b.xlsx", frames, provenance) == 7
-    book = openpyxl.load_workbook(tmp_path / "b.xlsx")
-    assert book.sheetnames == ["Trajectories", "Trajectories (2)", "Trajectories (3)", "About"]
-    codes = [r[0] for s in book.worksheets[:3] for r in s.iter_rows(min_row=2, values_only=True)]
-    assert codes == [f"R{i}" for i in range(7)]
-    assert all(s["A1"].value == "Trust code" for s in book.worksheets[:3])
-    about = {row[0]: row[1] for row in book["About"].iter_rows(values_only=True)}
-    assert about["Rows"] == "7" and "Data" not in about
-    assert about["Generated"] == "1 Jan 2024 at 09:30 GMT"
+def _limit_rows(monkeypatch, limit: int) -> None:
+    monkeypatch.setattr(exports.write_workbook, "__kwdefaults__", {"words": True, "max_rows": limit})
+
+
+def test_a_view_too_big_for_a_workbook_points_to_the_csv(mini_client, monkeypatch):
+    rows = len(_csv_rows(_get(mini_client, "trajectories", fmt="csv"))[1])
+    assert rows > 10
+    _limit_rows(monkeypatch, rows - 1)
+    refused = _get(mini_client, "trajectories")
+    assert refused.status_code == 413
+    text = refused.get_data(as_text=True)
+    assert f"more than {rows - 1:,} rows" in text and "/download/trajectories.csv" in text
+    _limit_rows(monkeypatch, rows)
+    assert _get(mini_client, "trajectories").status_code == 200

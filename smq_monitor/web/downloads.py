@@ -258,6 +258,15 @@ def download_workbook(view: str) -> Response:
     except DatabaseUnavailable:
         spool.close()
         return _unavailable()
+    except exports.TooManyRows as too_many:
+        spool.close()
+        query = request.query_string.decode("utf-8", "replace")
+        reason = (
+            f"An Excel workbook of this view would hold more than {too_many.limit:,} rows. Choose a "
+            f"metric, a trust type or fewer trusts, or download the CSV (the same rows, streamed): "
+            f"/download/{view}.csv" + (f"?{query}" if query else "") + "\n"
+        )
+        return Response(reason, status=413, mimetype="text/plain", headers={"Cache-Control": "no-store"})
     size = spool.tell()
     spool.seek(0)
     response = Response(
