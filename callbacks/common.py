@@ -17,13 +17,17 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
-from dash import Input, Output, callback
+import plotly.graph_objects as go
+from dash import Input, Output, callback, dcc
 from dash.development.base_component import Component
 from dash.exceptions import PreventUpdate
 from plotly.io.json import to_json_plotly
 
+from dashboard import marking
+from dashboard.report import filters_in_words
 from data_access import queries
 from data_access.cache import remembered_answer
 from data_access.errors import DatabaseUnavailable
@@ -90,12 +94,15 @@ def content_callback(
     memo: bool = True,
     page: str | None = None,
     prefilled: bool = True,
+    cp_dated: tuple[str, ...] = (),
 ) -> Callable:
     """Register `fn(filters, viewer, **path_args)` as a page's content callback (see the module).
 
     `page`: the path of a page with path arguments (`/trust/`): the callback also reads the
     pathname and passes them (`code=...`), and does nothing on any other page. `memo=False` for an
     answer that depends on something besides the data and the filters (the time of the last import).
+    `cp_dated`: the kinds of rows (`"costs"`, `"interventions"`) every chart of the page counts or
+    adds up; see `stamp_charts`.
 
     The callback answers URL changes after the page is drawn; the page's first content comes with
     the page itself (`prefill`), so a page load waits for one answer, not two in a row.
@@ -117,10 +124,13 @@ def content_callback(
                 filters, _ = filters_from(search)
                 who = viewer()
                 if not memo:
-                    return fn(filters, who, **path_args)
+                    return stamp_charts(fn(filters, who, **path_args), filters, who, cp_dated)
                 key = _answer_key(name, who, filters, path_args)
                 return remembered_answer(
-                    key, lambda: fn(filters, who, **path_args), encode=to_json_plotly, decode=json.loads
+                    key,
+                    lambda: stamp_charts(fn(filters, who, **path_args), filters, who, cp_dated),
+                    encode=to_json_plotly,
+                    decode=json.loads,
                 )
             except DatabaseUnavailable:
                 log.warning("database unavailable in %s", name)
@@ -134,6 +144,66 @@ def content_callback(
         return fn
 
     return decorate
+
+
+def _figures(answer: Any) -> list[Any]:
+    """The figures in a callback's answer: outputs that are figures, and dcc.Graph figures inside
+    outputs that are components."""
+    found = []
+    stack = [answer]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, go.Figure) or (isinstance(node, dict) and "data" in node and "layout" in node):
+            found.append(node)
+        elif isinstance(node, list | tuple):
+            stack.extend(node)
+        elif isinstance(node, dcc.Graph):
+            stack.append(getattr(node, "figure", None))
+        elif isinstance(node, Component):
+            stack.append(getattr(node, "children", None))
+    return found
+
+
+def _trust_names(filters: Filters, who: Viewer) -> dict[str, str]:
+    if not filters.trusts:
+        return {}
+    trusts = queries.trusts(who, filters)
+    return dict(zip(trusts["trust_code"], trusts["trust_name"], strict=True))
+
+
+def stamp_charts(answer: Any, filters: Filters, who: Viewer, cp_dated: tuple[str, ...] = ()) -> Any:
+    """Every chart of an answer carries what its exported image must say (`marking.stamp_figure`):
+    the source line, the filters in words and, for a chart whose content includes CP information,
+    the marking. A chart includes it when it draws something naming the list
+    (`marking.figure_cp_reasons`), or when the page's charts count rows dated inside a CP episode
+    (`cp_dated`, checked as a download checks them). The public's charts are never marked."""
+    figures = _figures(answer)
+    if not figures:
+        return answer
+    info = queries.dataset_info(who)
+    names = _trust_names(filters, who)
+    page_cp = False
+    if who.sees_any_cp and cp_dated:
+        readers = {"costs": queries.costs, "interventions": queries.interventions}
+        page_cp = marking.includes_cp(
+            {},
+            cp_episodes=queries.episodes(who, filters),
+            cp_dated={kind: readers[kind](who, filters) for kind in cp_dated},
+        )
+    for figure in figures:
+        includes = who.sees_any_cp and (page_cp or bool(marking.figure_cp_reasons(figure)))
+        provenance = marking.Provenance(
+            dataset_name=info.get("name"),
+            as_of=queries.as_of(),
+            synthetic=bool(info.get("synthetic")),
+            filter_words=tuple(filters_in_words(filters, names)),
+            audience="",
+            includes_cp=includes,
+            generated_at=datetime.now(UTC).replace(tzinfo=None),
+            licence=info.get("licence"),
+        )
+        marking.stamp_figure(figure, provenance)
+    return answer
 
 
 def by_id(tree: Any) -> dict[str, Component]:

@@ -30,6 +30,7 @@ def _fallback():
     Output(Ids.GRID, "rowData"),
     Output(Ids.SUMMARY, "children"),
     fallback=_fallback,
+    cp_dated=("costs",),
 )
 def update_costs(filters: Filters, who: Viewer):
     trusts = queries.trusts(who, filters)

@@ -30,6 +30,7 @@ def _fallback():
     Output(Ids.FUNDING, "figure"),
     Output(Ids.BUDDIES, "rowData"),
     fallback=_fallback,
+    cp_dated=("interventions",),
 )
 def update_uptake(filters: Filters, who: Viewer):
     trusts = queries.trusts(who, filters)

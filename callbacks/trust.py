@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import ALL, Input, Output, State, callback, ctx, no_update
 
-from callbacks.common import content_callback, db_safe, viewer
+from callbacks.common import content_callback, db_safe, stamp_charts, viewer
 from dashboard import theme
 from dashboard.figures import trajectories as trajectory_figures
 from dashboard.figures import trust as figures
@@ -126,4 +126,4 @@ def open_spc_chart(clicks, pathname):
     metric["metric_id"] = metric_id
     series = queries.metric_values(who, only, (metric_id,))
     figure, summary = trajectory_figures.spc_chart(series, metric, [])
-    return figure, spc_summary(summary, found.iloc[0]["trust_name"])
+    return stamp_charts(figure, only, who), spc_summary(summary, found.iloc[0]["trust_name"])

@@ -28,6 +28,7 @@ is "Never in SMQ or the RSP", never "... or CP").
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -447,7 +448,25 @@ def _style_chart(chart: Chart, legend: bool) -> None:
         chart.legend.font.size = Pt(12)
 
 
-def _style_value_axis(chart: Chart, number_format: str, minimum: float | None = None, maximum=None) -> None:
+def nice_step(largest: float, intervals: int = 4) -> float | None:
+    """A round gridline step (1, 2, 2.5 or 5 times a power of ten) giving at most `intervals`
+    steps up to `largest`, so a half-width chart's axis labels do not run into each other."""
+    if not largest or largest <= 0 or not math.isfinite(largest):
+        return None
+    power = 10 ** math.floor(math.log10(largest / intervals))
+    for factor in (1, 2, 2.5, 5, 10):
+        if largest / (factor * power) <= intervals:
+            return factor * power
+    return 10 * power
+
+
+def _style_value_axis(
+    chart: Chart,
+    number_format: str,
+    minimum: float | None = None,
+    maximum=None,
+    major_unit: float | None = None,
+) -> None:
     axis = chart.value_axis
     axis.has_major_gridlines = True
     axis.major_gridlines.format.line.color.rgb = _rgb(theme.GRID_COLOUR)
@@ -459,6 +478,8 @@ def _style_value_axis(chart: Chart, number_format: str, minimum: float | None = 
         axis.minimum_scale = minimum
     if maximum is not None:
         axis.maximum_scale = maximum
+    if major_unit is not None:
+        axis.major_unit = major_unit
 
 
 def _style_category_axis(chart: Chart, reverse: bool = False) -> None:
@@ -773,7 +794,10 @@ def _costs_plan(content: report.PackContent) -> SlidePlan:
         _colour_points(chart, [_group_colour(c) for c in codes])
         _data_labels(chart, formats.EXCEL_FORMATS["gbp_short"])
         _style_category_axis(chart, reverse=True)
-        _style_value_axis(chart, formats.EXCEL_FORMATS["gbp_short"], minimum=0)
+        largest = max((float(r["median_total_cost_gbp"]) for r in records), default=0.0)
+        _style_value_axis(
+            chart, formats.EXCEL_FORMATS["gbp_short"], minimum=0, major_unit=nice_step(largest * 1.15)
+        )
 
         shares = CategoryChartData(number_format=formats.EXCEL_FORMATS["percent"])
         shares.categories = labels
@@ -792,7 +816,7 @@ def _costs_plan(content: report.PackContent) -> SlidePlan:
             _fill_series(series, colour)
         _data_labels(chart, formats.EXCEL_FORMATS["percent"], size=10)
         _style_category_axis(chart, reverse=True)
-        _style_value_axis(chart, formats.EXCEL_FORMATS["percent"], minimum=0, maximum=1)
+        _style_value_axis(chart, formats.EXCEL_FORMATS["percent"], minimum=0, maximum=1, major_unit=0.25)
 
     return SlidePlan(title, reading, notes, draw)
 

@@ -226,7 +226,7 @@ def file_stem(view: str, tokens: tuple[str, ...], as_of: date, max_length: int =
 # Does the content include CP information?
 
 
-def _holds_values(series: pd.Series) -> bool:
+def holds_values(series: pd.Series) -> bool:
     """Whether a column holds anything but blanks, False and 0."""
     values = series.dropna()
     if values.empty:
@@ -249,7 +249,7 @@ def _frame_reasons(name: str, frame: pd.DataFrame) -> list[str]:
         if column in frame.columns and frame[column].astype(str).isin(CP_GROUPS).any():
             reasons.append(f"{name}: a CP evaluation group")
     for column in frame.columns:
-        if CP_COLUMN.search(str(column)) and _holds_values(frame[column]):
+        if CP_COLUMN.search(str(column)) and holds_values(frame[column]):
             reasons.append(f"{name}: CP values in {column}")
     return reasons
 
@@ -303,3 +303,72 @@ def includes_cp(
 ) -> bool:
     """Whether the content includes CP information (see `cp_reasons`)."""
     return bool(cp_reasons(shown, cp_episodes=cp_episodes, cp_dated=cp_dated))
+
+
+# --------------------------------------------------------------------------------------------
+# Chart images: what a chart saved from its toolbar carries (assets/zz-js/chart-export.js).
+
+CP_WORDS_CASED = re.compile(r"\bCP\b")
+CP_PHRASE = re.compile(r"challenged provider", re.IGNORECASE)
+UNSHOWN_KEYS: Final = frozenset({"uirevision", "meta", "template", "uid", "ids", "datarevision"})
+EXPORT_META: Final = "export"
+
+
+def _strings(node: object, key: str = "") -> list[str]:
+    if key in UNSHOWN_KEYS:
+        return []
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, Mapping):
+        return [s for k, v in node.items() for s in _strings(v, str(k))]
+    if isinstance(node, list | tuple):
+        return [s for v in node for s in _strings(v, key)]
+    if hasattr(node, "tolist") and not isinstance(node, str):  # numpy arrays of labels
+        return _strings(node.tolist(), key)
+    return []
+
+
+def _figure_dict(figure: object) -> Mapping:
+    if hasattr(figure, "to_plotly_json"):
+        return figure.to_plotly_json()
+    return figure if isinstance(figure, Mapping) else {}
+
+
+def figure_cp_reasons(figure: object) -> list[str]:
+    """Why a chart shows CP information (empty when it does not), from what it draws: a trace,
+    category, label, hover text, axis or annotation naming the list ("Challenged Providers",
+    "CP") or holding a CP code (`cp`, a `cp_*` group, ``cp_entry``)."""
+    found: list[str] = []
+    for text in _strings(_figure_dict(figure)):
+        if CP_WORDS_CASED.search(text) or CP_PHRASE.search(text):
+            found.append(f"names the list: {text[:60]!r}")
+        elif " " not in text and (text in CP_GROUPS or CP_COLUMN.search(text)):
+            found.append(f"a CP code: {text[:60]!r}")
+        if len(found) >= 3:
+            break
+    return found
+
+
+def chart_stamp(provenance: Provenance) -> dict[str, str | None]:
+    """What an exported chart image carries besides its title: the source line (dataset, as-of
+    date, "Synthetic demo data"), the filters in words, and the marking when due."""
+    return {
+        "source": provenance.source_line(),
+        "filters": f"Filters: {provenance.filters_words}",
+        "marking": provenance.marking,
+    }
+
+
+def stamp_figure(figure: object, provenance: Provenance) -> object:
+    """The figure with `chart_stamp` in ``layout.meta.export`` for the toolbar's image export;
+    the chart as drawn on the page is unchanged."""
+    stamp = chart_stamp(provenance)
+    if hasattr(figure, "layout"):
+        meta = figure.layout.meta
+        merged = {**meta, EXPORT_META: stamp} if isinstance(meta, Mapping) else {EXPORT_META: stamp}
+        figure.layout.meta = merged
+    elif isinstance(figure, dict) and isinstance(figure.get("layout", {}), dict):
+        layout = figure.setdefault("layout", {})
+        meta = layout.get("meta")
+        layout["meta"] = {**meta, EXPORT_META: stamp} if isinstance(meta, Mapping) else {EXPORT_META: stamp}
+    return figure

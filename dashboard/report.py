@@ -137,7 +137,9 @@ def filters_in_words(filters: Filters, trust_names: dict[str, str] | None = None
     if filters.regimes:
         words.append("Regime: " + ", ".join(REGIME_FILTER_WORDS.get(r, r) for r in filters.regimes))
     if filters.trusts:
-        words.append("Trust: " + ", ".join(f"{names.get(t, t)} ({t})" for t in filters.trusts))
+        words.append(
+            "Trust: " + ", ".join(f"{names[t]} ({t})" if names.get(t) else t for t in filters.trusts)
+        )
     if filters.date_from and filters.date_to:
         words.append(f"Dates: {date_words(filters.date_from)} to {date_words(filters.date_to)}")
     elif filters.date_from:
@@ -554,7 +556,14 @@ def uptake_group_figure(table: pd.DataFrame) -> go.Figure:
     figure.update_layout(
         barmode="group",
         height=460,
-        xaxis={"title": "Share of the group's trusts", "tickformat": ".0%", "range": [0, 1]},
+        # A little past 100%, so the 100% tick keeps its label.
+        xaxis={
+            "title": "Share of the group's trusts",
+            "tickformat": ".0%",
+            "range": [0, 1.04],
+            "tick0": 0,
+            "dtick": 0.2,
+        },
         yaxis={"autorange": "reversed"},
         margin={"l": 170},
         legend={"orientation": "h", "y": -0.15},

@@ -282,7 +282,7 @@ FORMATS: Final[dict[str, str]] = {
     "decimal1": ",.1f",  # 12,345.6
     "percent": ".1f",  # values already in percent: add the ticksuffix "%"
     "gbp": ",.0f",  # with GBP_PREFIX: £12,345
-    "date": "%d %b %Y",  # 05 Mar 2024
+    "date": "%-d %b %Y",  # 5 Mar 2024 (d3: "-" drops the leading zero)
     "month": "%b %Y",  # Mar 2024
 }
 # Ready-made hovertemplate fragments, e.g. f"%{{x}}<br>{HOVER['gbp_y']}<extra></extra>".
@@ -291,7 +291,7 @@ HOVER: Final[dict[str, str]] = {
     "gbp_x": "£%{x:,.0f}",
     "number_y": "%{y:,.4~r}",
     "percent_y": "%{y:.1f}%",
-    "date_x": "%{x|%d %b %Y}",
+    "date_x": "%{x|%-d %b %Y}",
 }
 
 

@@ -67,25 +67,38 @@ def metric_control(component_id: str, options: list[dict], value: str | None) ->
 DOWNLOAD_LINK = "smq-download"
 
 
-def download_link(view: str, filters: Filters, label: str | None = None, fmt: str = "csv") -> html.A:
-    """A link to `/download/<view>.<fmt>` for the current filters. One clientside callback
-    (`callbacks.shell`) keeps every such link's query string equal to the URL's, so a link never
-    lags behind a filter change."""
+def _download_anchor(view: str, filters: Filters, label: Any, fmt: str, title: str | None = None) -> html.A:
     query = filters.to_query()
     if fmt == "csv":  # a person's CSV starts with its provenance line (see callbacks.shell)
         query = "&".join(p for p in (query, "provenance=1") if p)
     href = f"/download/{view}.{fmt}" + (f"?{query}" if query else "")
+    icon = "bi-file-earmark-spreadsheet" if fmt == "xlsx" else "bi-download"
+    props = {"title": title} if title else {}
     return html.A(
-        [
-            html.I(className="bi bi-download", **{"aria-hidden": "true"}),
-            " ",
-            label or f"Download {view}.{fmt}",
-        ],
+        [html.I(className=f"bi {icon}", **{"aria-hidden": "true"}), " ", label],
         href=href,
         className="btn btn-outline-primary btn-sm smq-download",
         download="",
         id={"type": DOWNLOAD_LINK, "view": view, "format": fmt},
+        **props,
     )
+
+
+def download_link(
+    view: str, filters: Filters, label: str | None = None, fmt: str = "csv"
+) -> html.A | html.Span:
+    """A link to `/download/<view>.<fmt>` for the current filters; a CSV link comes with an
+    "Excel" link beside it (`/download/<view>.xlsx`, the same rows for a person to open). One
+    clientside callback (`callbacks.shell`) keeps every such link's query string equal to the
+    URL's, so a link never lags behind a filter change."""
+    link = _download_anchor(view, filters, label or f"Download {view}.{fmt}", fmt)
+    if fmt != "csv":
+        return link
+    words = html.Span(["Excel", html.Span(f" ({view}.xlsx)", className="smq-visually-hidden")])
+    excel = _download_anchor(
+        view, filters, words, "xlsx", title=f"The same rows as an Excel workbook ({view}.xlsx)"
+    )
+    return html.Span([link, " ", excel], className="smq-downloads")
 
 
 def kpi(

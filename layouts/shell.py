@@ -6,6 +6,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 from flask import g
 
+from dashboard import formats
 from dashboard.labels import GROUP_LABELS, REGIME_LABELS, ROLE_LABELS, TYPE_LABELS
 from data_access import queries
 from data_access.errors import DatabaseUnavailable
@@ -336,7 +337,7 @@ def footer(info: dict) -> html.Footer:
     if info.get("name"):
         parts.append(html.Span(f" · {info['name']}"))
     if info.get("as_of_effective"):
-        parts.append(html.Span(f" · data as of {info['as_of_effective']:%d %B %Y}"))
+        parts.append(html.Span(f" · data as of {formats.long_date(info['as_of_effective'])}"))
     if info.get("licence"):
         parts.append(html.Span(f" · {info['licence']}"))
     parts.append(html.Span([" · ", html.A("Data and methods", href="/data")]))
@@ -349,7 +350,7 @@ def chart_source(info: dict) -> str:
     """The source line an exported chart carries (read by assets/zz-js/chart-export.js)."""
     words = [f"Source: {info['name']}, in smq-monitor" if info.get("name") else "Source: smq-monitor"]
     if info.get("as_of_effective"):
-        words.append(f"data as of {info['as_of_effective']:%d %B %Y}")
+        words.append(f"data as of {formats.long_date(info['as_of_effective'])}")
     if info.get("synthetic"):
         words.append("SYNTHETIC DEMO DATA, not real trusts")
     return " · ".join(words)

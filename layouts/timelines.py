@@ -91,7 +91,16 @@ def _table_columns(show_cp: bool) -> list[dict]:
             "tooltipField": "evaluation_group",
         },
         {"field": "trust_type", "headerName": "Trust type", "flex": 1.2, "minWidth": 110},
-        {"field": "first_entry", "headerName": "First entry", "flex": 1, "minWidth": 105},
+        {
+            "field": "first_entry",
+            "headerName": "First entry",
+            "flex": 1,
+            "minWidth": 105,
+            # ISO in the data, so the column sorts by date; shown the UK way, "1 Mar 2016".
+            "valueFormatter": {
+                "function": "params.value ? d3.timeFormat('%-d %b %Y')(d3.timeParse('%Y-%m-%d')(params.value)) : ''"
+            },
+        },
         {
             "field": "smq_episodes",
             "headerName": "SMQ episodes",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from dash import dcc, html
 
-from dashboard import theme
+from dashboard import formats, theme
 from dashboard.labels import (
     COST_CATEGORY_LABELS,
     DOMAIN_LABELS,
@@ -68,9 +68,10 @@ def table(head: list[str], rows: list[list], table_id: str, name: str = "") -> h
 
 
 def fmt(value: float, unit: str) -> str:
+    """One decimal at most, and none on a whole number (a count reads "1,638", never "1,638.0")."""
     if value != value:
         return "–"
-    return f"{value:,.1f}{'%' if unit == 'percent' else ''}"
+    return f"{formats.number(value, 1)}{'%' if unit == 'percent' else ''}"
 
 
 def trajectories_href(trust: pd.Series) -> str:
@@ -82,9 +83,9 @@ def trajectories_href(trust: pd.Series) -> str:
 def header(trust: pd.Series, as_of) -> html.Div:
     regime = trust["current_regime"]
     status = (
-        f"In {REGIME_LABELS[regime]} on {as_of:%d %b %Y}"
+        f"In {REGIME_LABELS[regime]} on {formats.display_date(as_of)}"
         if regime != "none"
-        else f"In neither regime on {as_of:%d %b %Y}"
+        else f"In neither regime on {formats.display_date(as_of)}"
     )
     return html.Div(
         [
@@ -218,7 +219,7 @@ def ratings_view(grid) -> html.Div:
     if grid.empty:
         return components.empty_state("No CQC ratings recorded.")
     rows = [
-        [f"{when:%d %b %Y}"]
+        [formats.display_date(when)]
         + [
             html.Span(
                 RATING_LABELS.get(grid.loc[when, d], "–"),

@@ -507,3 +507,15 @@ def test_small_effects_keep_a_significant_figure():
         "All filtered trusts: no clear change in level (-0.02, 95% CI -0.05 to 0.01) after the event; "
         "no clear change in trend (+0.001 a month, 95% CI -0.002 to 0.004)."
     )
+
+
+def test_half_width_charts_keep_their_axis_labels_apart(analyst_deck):
+    """The costs slide's two charts share the slide's width: their value axes step in round
+    units (at most five steps), so the labels never run into each other."""
+    slide = next(s for s in open_deck(analyst_deck).slides if "Costs beside" in s.shapes.title.text)
+    money, shares = charts(slide)
+    assert shares.value_axis.major_unit == 0.25
+    largest = max(max(v for v in s.values if v is not None) for s in money.plots[0].series)
+    assert money.value_axis.major_unit and largest / money.value_axis.major_unit <= 5
+    assert deck.nice_step(1_495_000) == 500_000 and deck.nice_step(998_200) == 250_000
+    assert deck.nice_step(7) == 2 and deck.nice_step(0) is None

@@ -147,7 +147,7 @@ def test_axis_helpers_use_uk_formats():
     assert theme.gbp_axis()["tickprefix"] == "£"
     assert theme.gbp_axis(title="Cost")["title"] == "Cost"
     assert theme.percent_axis()["ticksuffix"] == "%"
-    assert theme.date_axis()["hoverformat"] == "%d %b %Y"
+    assert theme.date_axis()["hoverformat"] == "%-d %b %Y"
     assert theme.HOVER["gbp_y"].startswith("£")
 
 

@@ -4,8 +4,12 @@
  * our charts carry their title in the card around them, not in the figure. So the toolbar's
  * camera is replaced by two buttons that save the figure with
  *   - the card's title as the chart title,
- *   - the source line of the page footer (dataset, as-of date, and "synthetic" when it is) as
- *     a subtitle, so a chart pasted into a slide still says where it came from,
+ *   - the source line (dataset, as-of date, and "Synthetic demo data" when it is) and the filters
+ *     in words as a subtitle, so a chart pasted into a slide still says where it came from,
+ *   - the protective marking, on top of the title, when the chart's content includes CP
+ *     information,
+ * all from layout.meta.export, which the server sets on every chart (dashboard/marking.py
+ * stamp_figure; the page footer's source line is the fallback),
  *   - the file name the page set in toImageButtonOptions.filename (smq-monitor-<view>-...).
  * The figure is re-drawn off-screen for the export; the chart on the page is not touched.
  *
@@ -42,34 +46,63 @@
     return (footer && footer.getAttribute("data-chart-source")) || "Source: smq-monitor";
   }
 
-  function exportFigure(gd, format) {
-    var Plotly = window.Plotly;
-    var options = (gd._context && gd._context.toImageButtonOptions) || {};
+  function escapeText(text) {
+    return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  }
+
+  function stampOf(gd) {
+    var meta = (gd.layout && gd.layout.meta) || {};
+    return (meta && typeof meta === "object" && !Array.isArray(meta) && meta.export) || {};
+  }
+
+  // The layout an exported image is drawn with (window.smqExportLayout, for tests): the card's
+  // title, the source and filters lines, the marking when due, more room at the top.
+  function exportLayout(gd) {
     var layout = JSON.parse(JSON.stringify(gd.layout || {}));
     var full = gd._fullLayout || {};
+    var stamp = stampOf(gd);
     var own = layout.title && (typeof layout.title === "string" ? layout.title : layout.title.text);
     var title = own || chartTitle(gd);
+    var lines = [stamp.source || sourceLine()];
+    if (stamp.filters) lines.push(stamp.filters);
+    var marked = typeof stamp.marking === "string" && stamp.marking;
+    var markingRoom = marked ? 22 : 0;
+    var heading = own ? own : escapeText(title || "smq-monitor");
+    if (marked) {
+      // The marking on top, in the NHS emergency red, as the first line of the title.
+      heading =
+        '<span style="color:#DA291C;font-size:13px"><b>' + escapeText(stamp.marking) + "</b></span><br>" + heading;
+    }
+    var width = full.width || 900;
+    var top = 44 + 15 * lines.length + markingRoom;
+    var height = (full.height || 450) + top;
     layout.title = {
-      text: title || "smq-monitor",
+      text: heading,
       x: 0,
       xref: "container",
       xanchor: "left",
-      pad: { l: 12 },
+      pad: { l: 12, t: 6 + markingRoom },
       yref: "container",
-      y: 0.985,
+      y: 1,
       yanchor: "top",
       font: { size: 17 },
-      subtitle: { text: sourceLine(), font: { size: 11 } },
+      subtitle: { text: lines.map(escapeText).join("<br>"), font: { size: 11 } },
     };
-    var top = 50;
     layout.margin = Object.assign({}, full.margin || {}, layout.margin || {});
     var drawnTop = layout.margin.t || 0;
     layout.margin.t = Math.max(drawnTop, 24) + top;
     layout.paper_bgcolor = "#FFFFFF";
-    var width = full.width || 900;
-    var height = (full.height || 450) + top;
     layout.width = width;
     layout.height = height;
+    return layout;
+  }
+
+  function exportFigure(gd, format) {
+    var Plotly = window.Plotly;
+    var options = (gd._context && gd._context.toImageButtonOptions) || {};
+    var layout = exportLayout(gd);
+    var width = layout.width;
+    var height = layout.height;
     return Plotly.downloadImage(
       { data: gd.data, layout: layout, config: { locale: (gd._context || {}).locale } },
       {
@@ -147,6 +180,7 @@
     });
     Plotly.__smqExports = true;
     window.smqExportFigure = exportFigure;
+    window.smqExportLayout = exportLayout;
     return Plotly;
   }
 

@@ -47,7 +47,7 @@ def headlines(
             "smq-now",
             "Trusts in intensive support now",
             f"{in_smq + in_rsp:,}",
-            f"SMQ {in_smq:,}, RSP {in_rsp:,} on {as_of:%d %b %Y}",
+            f"SMQ {in_smq:,}, RSP {in_rsp:,} on {formats.display_date(as_of)}",
             "/timelines" + suffix,
         ),
     ]
@@ -66,14 +66,14 @@ def headlines(
             "entries",
             "Entries into intensive support, last 12 months",
             f"{len(entries):,}",
-            f"since {year_ago:%d %b %Y}",
+            f"since {formats.display_date(year_ago)}",
             "/timelines" + suffix,
         ),
         Headline(
             "exits",
             "Exits from intensive support, last 12 months",
             f"{len(exits):,}",
-            f"since {year_ago:%d %b %Y}",
+            f"since {formats.display_date(year_ago)}",
             "/timelines" + suffix,
         ),
         Headline(

@@ -334,7 +334,7 @@ def gantt_figure(
             title={"text": None},
             showgrid=True,
             gridcolor=theme.GRID_COLOUR,
-            hoverformat="%d %b %Y",
+            hoverformat="%-d %b %Y",
         )
     )
     fig.update_yaxes(

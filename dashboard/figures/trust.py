@@ -8,7 +8,7 @@ from urllib.parse import quote
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import cca, spc, theme
+from dashboard import cca, formats, spc, theme
 from dashboard.alignment import month_index
 from dashboard.labels import GROUP_LABELS, REGIME_LABELS
 from data_access.vocab import DOMAINS
@@ -65,8 +65,8 @@ def regime_figure(
             },
             customdata=list(
                 zip(
-                    part["start_date"].dt.strftime("%d %b %Y"),
-                    [("ongoing" if pd.isna(e) else f"{e:%d %b %Y}") for e in part["end_date"]],
+                    [formats.display_date(s) for s in part["start_date"]],
+                    [("ongoing" if pd.isna(e) else formats.display_date(e)) for e in part["end_date"]],
                     part["days"],
                     strict=True,
                 )
@@ -307,10 +307,10 @@ def indicators(
         if pd.isna(median):
             position = f"No comparison: none of {comparators} has a value for {latest_period:%b %Y}."
         elif abs(latest - median) < cca.LITTLE_CHANGE * max(abs(median), 1e-9):
-            position = f"About the median of {comparators} ({median:,.1f})."
+            position = f"About the median of {comparators} ({formats.number(median, 1)})."
         else:
             better = latest > median if metric.higher_is_better else latest < median
-            position = f"{'Better' if better else 'Worse'} than the median of {comparators} ({median:,.1f})."
+            position = f"{'Better' if better else 'Worse'} than the median of {comparators} ({formats.number(median, 1)})."
         moved, judged = change_words(
             periods["before_entry"], periods["year_on"], bool(metric.higher_is_better)
         )

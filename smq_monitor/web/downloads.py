@@ -1,4 +1,4 @@
-"""GET /download/<view>.csv: the data behind a view, for the current viewer (contract §4)."""
+"""GET /download/<view>.csv and .xlsx: the data behind a view, for the current viewer (contract §4)."""
 
 from __future__ import annotations
 
@@ -6,11 +6,14 @@ import csv
 import io
 import itertools
 import math
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import pandas as pd
 from flask import Blueprint, Response, abort, request, stream_with_context
+from werkzeug.wsgi import wrap_file
 
 from dashboard import deck, effects, exports, marking, report, tables
 from dashboard.alignment import EVENT_COLUMNS
@@ -23,7 +26,7 @@ from smq_monitor.web import report_jobs
 from smq_monitor.web.auth import current_viewer
 
 bp = Blueprint("downloads", __name__)
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PREFIXES = exports.FORMULA_PREFIXES
 
 
 def trusts_table(viewer: Viewer, filters: Filters) -> pd.DataFrame:
@@ -122,9 +125,7 @@ VIEWS: dict[str, Callable[[Viewer, Filters], pd.DataFrame | Iterator[pd.DataFram
 }
 
 
-def neutralise(text: str) -> str:
-    """Stop a spreadsheet from running a cell as a formula (CSV injection)."""
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+neutralise = exports.neutralise  # a text cell a spreadsheet would run as a formula gets a leading '
 
 
 def format_value(value: object) -> str:
@@ -180,8 +181,18 @@ def to_csv(frame: pd.DataFrame) -> str:
     return "".join(csv_rows(frame))
 
 
-@bp.get("/download/<view>.csv")
-def download(view: str) -> Response:
+@dataclass(frozen=True)
+class _Prepared:
+    """A view's rows for the viewer, with what its file says about itself."""
+
+    frames: pd.DataFrame | Iterator[pd.DataFrame]
+    provenance: marking.Provenance
+    headers: dict[str, str]
+
+
+def _prepare(view: str, extension: str) -> _Prepared | Response:
+    """The rows of `view` for the current viewer and filters, whatever the file format (one data
+    path for CSV and Excel), or the 503 answer when the database is not answering."""
     builder = VIEWS.get(view)
     if builder is None:
         abort(404, f"No such download. Available: {', '.join(VIEWS)}.")
@@ -193,27 +204,87 @@ def download(view: str) -> Response:
             frames = peeked(frames)
         provenance = _provenance(view, viewer, filters, frames)
     except DatabaseUnavailable:
-        return Response(
-            "The database is not answering; try again in a moment.\n",
-            status=503,
-            mimetype="text/plain",
-            headers={"Retry-After": "10"},
-        )
+        return _unavailable()
     headers = {
-        "Content-Disposition": f'attachment; filename="{provenance.file_name("csv")}"',
+        "Content-Disposition": f'attachment; filename="{provenance.file_name(extension)}"',
         "Cache-Control": "private, no-store",
         "X-Ignored-Parameters": str(len(notices)),
     }
     if provenance.marking:
         headers["X-Protective-Marking"] = provenance.marking
+    return _Prepared(frames, provenance, headers)
+
+
+def _unavailable() -> Response:
+    return Response(
+        "The database is not answering; try again in a moment.\n",
+        status=503,
+        mimetype="text/plain",
+        headers={"Retry-After": "10"},
+    )
+
+
+@bp.get("/download/<view>.csv")
+def download(view: str) -> Response:
+    prepared = _prepare(view, "csv")
+    if isinstance(prepared, Response):
+        return prepared
+    frames = prepared.frames
     if request.args.get("labels") == "1":
         frames = (
             exports.labelled(frames) if isinstance(frames, pd.DataFrame) else map(exports.labelled, frames)
         )
     body = csv_rows(frames)
     if request.args.get("provenance") == "1":
-        body = itertools.chain([provenance.csv_comment() + "\n"], body)
-    return Response(stream_with_context(body), mimetype="text/csv", headers=headers)
+        body = itertools.chain([prepared.provenance.csv_comment() + "\n"], body)
+    return Response(stream_with_context(body), mimetype="text/csv", headers=prepared.headers)
+
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.get("/download/<view>.xlsx")
+def download_workbook(view: str) -> Response:
+    """The same rows as `/download/<view>.csv` as an Excel workbook: words for codes unless
+    `?labels=0`, typed cells, and an About sheet with the provenance (`exports.write_workbook`)."""
+    prepared = _prepare(view, "xlsx")
+    if isinstance(prepared, Response):
+        return prepared
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 (the response closes it)
+    try:
+        exports.write_workbook(
+            spool, prepared.frames, prepared.provenance, words=request.args.get("labels") != "0"
+        )
+    except DatabaseUnavailable:
+        spool.close()
+        return _unavailable()
+    except exports.TooManyRows as too_many:
+        spool.close()
+        query = request.query_string.decode("utf-8", "replace")
+        reason = (
+            f"An Excel workbook of this view would hold more than {too_many.limit:,} rows. Choose a "
+            f"metric, a trust type or fewer trusts, or download the CSV (the same rows, streamed): "
+            f"/download/{view}.csv" + (f"?{query}" if query else "") + "\n"
+        )
+        return Response(reason, status=413, mimetype="text/plain", headers={"Cache-Control": "no-store"})
+    size = spool.tell()
+    spool.seek(0)
+    response = Response(
+        wrap_file(request.environ, spool),
+        mimetype=XLSX_MIMETYPE,
+        headers=prepared.headers,
+        direct_passthrough=True,
+    )
+    response.content_length = size
+    return response
+
+
+def _trust_names(viewer: Viewer, filters: Filters) -> dict[str, str]:
+    """The names of the trusts a filter picks, for the filters in words."""
+    if not filters.trusts:
+        return {}
+    trusts = queries.trusts(viewer, filters)
+    return dict(zip(trusts["trust_code"], trusts["trust_name"], strict=True))
 
 
 def _provenance(view: str, viewer: Viewer, filters: Filters, frames) -> marking.Provenance:
@@ -237,7 +308,7 @@ def _provenance(view: str, viewer: Viewer, filters: Filters, frames) -> marking.
         info=queries.dataset_info(viewer),
         as_of=queries.as_of(),
         filters=filters,
-        filter_words=report.filters_in_words(filters),
+        filter_words=report.filters_in_words(filters, _trust_names(viewer, filters)),
         audience=report_jobs.audience(viewer),
         includes_cp=includes,
         now=datetime.now(UTC).replace(tzinfo=None),

@@ -52,7 +52,7 @@ from pathlib import Path
 import limits
 from flask import Blueprint, Flask, abort, current_app, jsonify, request, send_file
 
-from dashboard import marking, report, tables, timelines
+from dashboard import formats, marking, report, tables, timelines
 from dashboard.figures import interventions as intervention_figures
 from dashboard.figures import overview as overview_figures
 from dashboard.figures import timelines as timeline_figures
@@ -186,7 +186,8 @@ def data_notes(
     ]
     if info.get("imported_at"):
         notes.append(
-            f"Data last imported on {info['imported_at']:%d %B %Y at %H:%M} UTC (data version {info.get('data_version')})."
+            f"Data last imported on {formats.display_datetime(info['imported_at'])} "
+            f"(data version {info.get('data_version')})."
         )
     if not coverage.empty and coverage["expected"].sum():
         share = coverage["observed"].sum() / coverage["expected"].sum()
