@@ -38,7 +38,7 @@ def test_uptake_matrix_agrees_with_the_download(page, app_server):
 def test_by_control_changes_the_rates_and_follows_the_url(page, app_server):
     goto(page, app_server, "/interventions")
     by_group = chart_data(page, "interventions-rates")[0]["y"]
-    page.get_by_label("Trust type").check()
+    page.get_by_role("radio", name="Trust type").check()
     page.wait_for_function("() => window.location.search.includes('by=type')")
     wait_idle(page)
     by_type = wait_for_chart(page, "interventions-rates", lambda d: d and d[0]["y"] != by_group)[0]["y"]
