@@ -164,13 +164,6 @@ def _figures(answer: Any) -> list[Any]:
     return found
 
 
-def _trust_names(filters: Filters, who: Viewer) -> dict[str, str]:
-    if not filters.trusts:
-        return {}
-    trusts = queries.trusts(who, filters)
-    return dict(zip(trusts["trust_code"], trusts["trust_name"], strict=True))
-
-
 def stamp_charts(answer: Any, filters: Filters, who: Viewer, cp_dated: tuple[str, ...] = ()) -> Any:
     """Every chart of an answer carries what its exported image must say (`marking.stamp_figure`):
     the source line, the filters in words and, for a chart whose content includes CP information,
@@ -181,7 +174,7 @@ def stamp_charts(answer: Any, filters: Filters, who: Viewer, cp_dated: tuple[str
     if not figures:
         return answer
     info = queries.dataset_info(who)
-    names = _trust_names(filters, who)
+    names = queries.named_trust_names(who, filters)
     page_cp = False
     if who.sees_any_cp and cp_dated:
         readers = {"costs": queries.costs, "interventions": queries.interventions}

@@ -382,6 +382,15 @@ def trust_codes(viewer: Viewer, filters: Filters | None = None) -> list[str]:
     return trusts(viewer, filters)["trust_code"].tolist()
 
 
+def named_trust_names(viewer: Viewer, filters: Filters) -> dict[str, str]:
+    """Code → name of the trusts the filter names (`trust=`), for the filters in words; empty
+    when it names none."""
+    if not filters.trusts:
+        return {}
+    found = trusts(viewer, filters)
+    return dict(zip(found["trust_code"], found["trust_name"], strict=True))
+
+
 def _in_window(frame: pd.DataFrame, start: str, end: str | None, filters: Filters) -> pd.DataFrame:
     """Rows whose [start, end] (end blank: still running) meets the filters' date window; an
     undated row (an intervention recorded as not delivered, with no date) belongs to every window."""

@@ -279,14 +279,6 @@ def download_workbook(view: str) -> Response:
     return response
 
 
-def _trust_names(viewer: Viewer, filters: Filters) -> dict[str, str]:
-    """The names of the trusts a filter picks, for the filters in words."""
-    if not filters.trusts:
-        return {}
-    trusts = queries.trusts(viewer, filters)
-    return dict(zip(trusts["trust_code"], trusts["trust_name"], strict=True))
-
-
 def _provenance(view: str, viewer: Viewer, filters: Filters, frames) -> marking.Provenance:
     """Where the file comes from, and whether it shows CP information (then it is marked)."""
     includes = False
@@ -308,7 +300,7 @@ def _provenance(view: str, viewer: Viewer, filters: Filters, frames) -> marking.
         info=queries.dataset_info(viewer),
         as_of=queries.as_of(),
         filters=filters,
-        filter_words=report.filters_in_words(filters, _trust_names(viewer, filters)),
+        filter_words=report.filters_in_words(filters, queries.named_trust_names(viewer, filters)),
         audience=report_jobs.audience(viewer),
         includes_cp=includes,
         now=datetime.now(UTC).replace(tzinfo=None),
