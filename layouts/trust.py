@@ -300,11 +300,17 @@ def _loading(children, kind: str, what: str, rows: int | None = None) -> dcc.Loa
     return dcc.Loading(children, custom_spinner=skeleton(kind, what, rows), delay_show=150)
 
 
+def _part(part_id: str, kind: str, what: str, rows: int | None = None) -> dcc.Loading:
+    """A part filled by its own callback: its skeleton until the first answer, and again while
+    it is fetched anew."""
+    return _loading(html.Div(skeleton(kind, what, rows), id=part_id), kind, what, rows)
+
+
 def layout(filters: Filters, viewer: Viewer, notices: list[str], code: str = "", **_: str) -> html.Div:
     """The profile arrives at once as placeholders; each part replaces its own as it is ready."""
     return html.Div(
         [
-            _loading(html.Div(skeleton("header", "the trust"), id=Ids.HEADER), "header", "the trust"),
+            _part(Ids.HEADER, "header", "the trust"),
             card(
                 "Regime timeline",
                 html.Div(
@@ -326,12 +332,7 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], code: str = "",
             ),
             card(
                 "Progress indicators",
-                _loading(
-                    html.Div(skeleton("table", "the progress indicators", 8), id=Ids.INDICATORS),
-                    "table",
-                    "the progress indicators",
-                    8,
-                ),
+                _part(Ids.INDICATORS, "table", "the progress indicators", 8),
             ),
             html.Section(
                 [
@@ -354,29 +355,17 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], code: str = "",
             ),
             card(
                 "CQC ratings by domain",
-                _loading(
-                    html.Div(skeleton("table", "the CQC ratings", 3), id=Ids.RATINGS),
-                    "table",
-                    "the CQC ratings",
-                    3,
-                ),
+                _part(Ids.RATINGS, "table", "the CQC ratings", 3),
             ),
             html.Div(
                 [
                     card(
                         "Interventions",
-                        _loading(
-                            html.Div(skeleton("table", "the interventions", 3), id=Ids.INTERVENTIONS),
-                            "table",
-                            "the interventions",
-                            3,
-                        ),
+                        _part(Ids.INTERVENTIONS, "table", "the interventions", 3),
                     ),
                     card(
                         "Costs",
-                        _loading(
-                            html.Div(skeleton("table", "the costs", 3), id=Ids.COSTS), "table", "the costs", 3
-                        ),
+                        _part(Ids.COSTS, "table", "the costs", 3),
                     ),
                 ],
                 className="smq-grid-2",
