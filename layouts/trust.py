@@ -68,11 +68,11 @@ def table(head: list[str], rows: list[list], table_id: str, name: str = "") -> h
 
 
 def fmt(value: float, unit: str) -> str:
-    """One decimal; a count drops it on a whole number ("1,638", never "1,638.0"), while a rate or a
-    percentage keeps it, so that "6.0% → 5.5%" reads as one column of figures."""
+    """One decimal, dropped on a whole number ("1,638", never "1,638.0"), except for a percentage,
+    which keeps it so that "6.0% → 5.5%" reads as one column of figures."""
     if value != value:
         return "–"
-    return f"{formats.number(value, 1, trim=unit == 'count')}{'%' if unit == 'percent' else ''}"
+    return f"{formats.number(value, 1, trim=unit != 'percent')}{'%' if unit == 'percent' else ''}"
 
 
 def trajectories_href(trust: pd.Series) -> str:
