@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 import pandas as pd
 from sqlalchemy import Engine, create_engine, event, exc, text
@@ -109,9 +110,29 @@ def dispose_engines() -> None:
         _engines.clear()
 
 
+# A transaction that reads what it is about to commit (an import precomputing the tables of its
+# new data version) routes this thread's reads through its own connection (`reading_through`).
+_reading_through: ContextVar[Connection | None] = ContextVar("reading_through", default=None)
+
+
+@contextmanager
+def reading_through(conn: Connection) -> Iterator[None]:
+    """Within the block, `connect()` in this thread hands out `conn` (left open) instead of a
+    pooled connection, so reads see the caller's uncommitted writes."""
+    token = _reading_through.set(conn)
+    try:
+        yield
+    finally:
+        _reading_through.reset(token)
+
+
 @contextmanager
 def connect(url: str | None = None) -> Iterator[Connection]:
     """A pooled connection; a pool with no connection free in time is an outage too."""
+    borrowed = _reading_through.get()
+    if borrowed is not None and url is None:
+        yield borrowed
+        return
     try:
         conn = get_engine(url).connect()
     except exc.TimeoutError as error:
@@ -133,12 +154,18 @@ def ping(url: str | None = None) -> bool:
 def read_frame(statement) -> pd.DataFrame:
     """Run a SELECT and return its rows as a DataFrame.
 
-    Rows are turned into plain tuples first: pandas builds a frame from tuples several times
-    faster than from SQLAlchemy Row objects (about 0.2 s against 2 s for 230k rows).
+    The rows come straight from the driver's cursor as plain tuples: pandas builds a frame from
+    tuples several times faster than from SQLAlchemy Row objects. On PostgreSQL they come
+    straight from the driver's cursor, which skips SQLAlchemy's row handling too (about 40%
+    faster again): psycopg returns every column type the tables use (text, numbers, dates,
+    booleans) as SQLAlchemy would. SQLite's driver returns dates as text and booleans as 0/1,
+    which SQLAlchemy converts, so its rows go through SQLAlchemy.
     """
     with connect() as conn:
         result = conn.execute(statement)
         columns = list(result.keys())
+        if conn.dialect.name == "postgresql" and result.cursor is not None:
+            return pd.DataFrame(result.cursor.fetchall(), columns=columns)
         return pd.DataFrame([tuple(row) for row in result], columns=columns)
 
 

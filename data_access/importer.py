@@ -8,6 +8,7 @@ import therefore writes nothing, and re-importing the same rows changes nothing.
 from __future__ import annotations
 
 import io
+import logging
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,9 +20,11 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from data_access import csv_format, db, models, vocab
+from data_access import csv_format, db, models, queries, snapshot, vocab
 from data_access.csv_format import Column, FileSpec
 from data_access.progress import Progress
+
+log = logging.getLogger("smq_monitor.import")
 
 TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1"})
 FALSE_WORDS = frozenset({"false", "f", "no", "n", "0"})
@@ -576,7 +579,7 @@ def import_files(
         if problems:
             raise ImportRejected(problems)
         try:
-            return _load(conn, parsed, replace, bar)
+            result = _load(conn, parsed, replace, bar)
         except IntegrityError as error:
             # The checks above should leave nothing for the database to refuse; if it still does,
             # say so as a rejection (nothing is written) rather than as a traceback.
@@ -584,6 +587,22 @@ def import_files(
             raise ImportRejected(
                 [Problem("-", 0, "-", f"the database refused the rows: {reason}")]
             ) from error
+        if snapshot.folder() is not None:
+            bar.set_description("preparing the first views")
+            _prepare_first_views(conn)
+        return result
+
+
+def _prepare_first_views(conn: Connection) -> None:
+    """Warm and snapshot the new version's tables before the commit makes it visible; a failure
+    here costs the first visitors speed, never the import (it is undone to a savepoint)."""
+    try:
+        with conn.begin_nested():
+            queries.warm_before_commit(conn)
+    except Exception:  # noqa: BLE001 - the import stands without its snapshot
+        log.warning(
+            "could not prepare the new data version's tables; they are read on first use", exc_info=True
+        )
 
 
 def read_directory(directory: Path) -> dict[str, bytes]:

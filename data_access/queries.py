@@ -19,10 +19,11 @@ from sqlalchemy import and_, func, select
 
 from data_access import access, models
 from data_access.cache import TtlValue, memoized
-from data_access.db import connect, database_url, read_frame
+from data_access.db import connect, database_url, read_frame, reading_through
 from data_access.filters import Filters, KnownValues
 from data_access.frames import lookup
 from data_access.groups import clip_to_as_of, derive_groups, episode_days, intensive_spells
+from data_access.snapshot import snapshotted
 from data_access.viewer import Viewer
 
 _version_memo = TtlValue(ttl=2.0)
@@ -75,16 +76,20 @@ def data_version() -> str:
 
     def load() -> str:
         with connect() as conn:
-            row = conn.execute(
-                select(models.DatasetInfo.data_version, models.DatasetInfo.imported_at).where(
-                    models.DatasetInfo.id == 1
-                )
-            ).first()
-        version, imported = (int(row[0] or 0), row[1]) if row else (0, None)
-        stamp = imported.isoformat() if imported else "-"
-        return f"{_database_identity()}:{version}:{stamp}"
+            return _stamp(conn)
 
     return str(_version_memo.get(database_url(), load))
+
+
+def _stamp(conn) -> str:
+    row = conn.execute(
+        select(models.DatasetInfo.data_version, models.DatasetInfo.imported_at).where(
+            models.DatasetInfo.id == 1
+        )
+    ).first()
+    version, imported = (int(row[0] or 0), row[1]) if row else (0, None)
+    stamp = imported.isoformat() if imported else "-"
+    return f"{_database_identity()}:{version}:{stamp}"
 
 
 def _database_identity() -> str:
@@ -142,6 +147,7 @@ def as_of() -> date:
 
 
 @memoized
+@snapshotted
 def _trusts_table(version: str) -> pd.DataFrame:
     del version
     t = models.Trust
@@ -160,6 +166,7 @@ def _trusts_table(version: str) -> pd.DataFrame:
 
 
 @memoized
+@snapshotted
 def _episodes_table(version: str, as_of_date: date) -> pd.DataFrame:
     """Every episode as known on the as-of date (`groups.clip_to_as_of`)."""
     del version
@@ -173,6 +180,7 @@ def _episodes_table(version: str, as_of_date: date) -> pd.DataFrame:
 
 
 @memoized
+@snapshotted
 def _all_ratings(version: str) -> pd.DataFrame:
     del version
     r = models.CqcRating
@@ -191,6 +199,7 @@ def _overall_ratings(version: str) -> pd.DataFrame:
 
 
 @memoized
+@snapshotted
 def _interventions_table(version: str) -> pd.DataFrame:
     del version
     i = models.Intervention
@@ -210,6 +219,7 @@ def _interventions_table(version: str) -> pd.DataFrame:
 
 
 @memoized
+@snapshotted
 def _costs_table(version: str) -> pd.DataFrame:
     del version
     c = models.Cost
@@ -229,6 +239,7 @@ def _first(episodes: pd.DataFrame, regime: str, column: str, codes: pd.Series) -
 
 
 @memoized
+@snapshotted
 def _full_trust_base(version: str, as_of_date: date) -> pd.DataFrame:
     """Every trust with its true and its public group and its first events."""
     trusts = _trusts_table(version).copy()
@@ -276,6 +287,7 @@ def _visible_episodes(viewer: Viewer, version: str, as_of_date: date) -> pd.Data
 
 
 @memoized
+@snapshotted
 def _visible_trusts(viewer: Viewer, version: str, as_of_date: date) -> pd.DataFrame:
     base = _full_trust_base(version, as_of_date).copy()
     sees = access.sees_cp(viewer, base["trust_code"])
@@ -295,6 +307,7 @@ def _visible_trusts(viewer: Viewer, version: str, as_of_date: date) -> pd.DataFr
 
 
 @memoized
+@snapshotted
 def _visible_interventions(viewer: Viewer, version: str, as_of_date: date) -> pd.DataFrame:
     episodes = _episodes_table(version, as_of_date)
     frame = access.visible_dated(_interventions_table(version), "start_date", viewer, episodes)
@@ -302,6 +315,7 @@ def _visible_interventions(viewer: Viewer, version: str, as_of_date: date) -> pd
 
 
 @memoized
+@snapshotted
 def _visible_costs(viewer: Viewer, version: str, as_of_date: date) -> pd.DataFrame:
     episodes = _episodes_table(version, as_of_date)
     return access.visible_dated(_costs_table(version), "period_start", viewer, episodes).reset_index(
@@ -486,15 +500,26 @@ def _known_values(version: str) -> KnownValues:
     return KnownValues(
         regions=frozenset(r for r in trusts_frame["region"].dropna().unique()),
         icbs=frozenset(r for r in trusts_frame["icb"].dropna().unique()),
-        first_date=_first_date(),
+        first_date=_first_date(version),
         trusts=frozenset(trusts_frame["trust_code"]),
         metrics=frozenset(_metrics(version)["metric_id"]),
     )
 
 
-def _first_date() -> date | None:
+def _first_date(version: str) -> date | None:
     """The earliest date the data holds: a public episode's start (never a CP one: the date is
     shown in notices to everyone), a rating, a metric period."""
+    firsts = _firsts(version).iloc[0].tolist()
+    found = [pd.Timestamp(f).date() for f in firsts if f is not None and not pd.isna(f)]
+    return min(found) if found else None
+
+
+@memoized
+@snapshotted
+def _firsts(version: str) -> pd.DataFrame:
+    """The first public episode start, rating and metric period, as one row (a scan of every
+    metric value: kept per data version)."""
+    del version
     e = models.RegimeEpisode
     statements = [
         select(func.min(e.start_date)).where(e.regime != "cp"),
@@ -502,8 +527,12 @@ def _first_date() -> date | None:
         select(func.min(models.MetricValue.period_start)),
     ]
     firsts = [_read(statement).iloc[0, 0] for statement in statements]
-    found = [pd.Timestamp(f).date() for f in firsts if f is not None and not pd.isna(f)]
-    return min(found) if found else None
+    return pd.DataFrame(
+        {
+            column: pd.Series([pd.NaT if value is None else pd.Timestamp(value)], dtype="datetime64[ns]")
+            for column, value in zip(("episode", "rating", "metric"), firsts, strict=True)
+        }
+    )
 
 
 def known_values() -> KnownValues:
@@ -524,6 +553,7 @@ def parse_filters(query: str | None, viewer: Viewer | None = None) -> tuple[Filt
 
 
 @memoized
+@snapshotted
 def _metric_table(metric_id: str, version: str) -> pd.DataFrame:
     """Every value of one metric, for every trust: read once per data version, then filtered in
     memory for each filter change (a view's filters change far more often than the data)."""
@@ -621,14 +651,16 @@ def costs(viewer: Viewer, filters: Filters | None = None) -> pd.DataFrame:
 # Warming
 
 
-def warm(viewers: tuple[Viewer, ...] = ()) -> str:
-    """Read and derive, for the current data version, the tables every first visit needs (the
-    public's and everyone-who-sees-all's visible tables, ratings, the metric catalogue and the
-    metrics of the first views), so that the first visitor after a start or an import does not
-    wait for them. Returns the version warmed."""
+def warm(viewers: tuple[Viewer, ...] = (), version: str | None = None, as_of_date: date | None = None) -> str:
+    """Read and derive, for the current data version (or the one given, as an import does before
+    it commits), the tables every first visit needs: the public's and everyone-who-sees-all's
+    visible tables, ratings, the metric catalogue and the metrics of the first views. The first
+    visitor after a start or an import then does not wait for them; with snapshots on, they are
+    also kept on disk for every worker (`data_access.snapshot`). Returns the version warmed."""
     from data_access.viewer import EVERYTHING, PUBLIC
 
-    version, today = data_version(), as_of()
+    version = version or data_version()
+    today = as_of_date or as_of()
     catalogue = _metrics(version)
     _known_values(version)
     _all_ratings(version)
@@ -641,3 +673,13 @@ def warm(viewers: tuple[Viewer, ...] = ()) -> str:
     for metric_id in catalogue.loc[catalogue["unit"] == "percent", "metric_id"].head(3):
         _metric_table(str(metric_id), version)
     return version
+
+
+def warm_before_commit(conn) -> str:
+    """Within an import's transaction, after its writes: warm (and snapshot) the tables of the
+    data version it is about to commit, reading them through its own connection, so that every
+    worker finds them ready the moment the new version is visible. Returns that version."""
+    with reading_through(conn):
+        version = _stamp(conn)
+        today = _dataset_info(version)["as_of"] or date.today()
+        return warm(version=version, as_of_date=today)

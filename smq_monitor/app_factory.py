@@ -19,11 +19,11 @@ from markupsafe import escape
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dashboard import theme
-from data_access import db
+from data_access import db, snapshot
 from data_access.cache import answers
 from layouts import context
 from smq_monitor import observability
-from smq_monitor.config import Settings, assets_dir, load_settings
+from smq_monitor.config import Settings, assets_dir, load_settings, snapshot_folder_from_environment
 from smq_monitor.web import auth, downloads, plotly_bundle, report_jobs, security
 
 log = logging.getLogger("smq_monitor")
@@ -67,6 +67,7 @@ def create_server(settings: Settings | None = None) -> Flask:
     settings = settings or load_settings()
     observability.configure_logging(settings.log_format, settings.log_level)
     db.configure(settings.database_url, settings.db_timeouts.statement_ms, settings.db_timeouts.lock_ms)
+    snapshot.configure(snapshot_folder_from_environment())
     server = Flask("smq_monitor", static_folder=None)
     server.config.update(settings.flask_config())
     server.config["SMQ_SETTINGS"] = settings

@@ -14,7 +14,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from data_access import convert, db, importer
+from data_access import convert, db, importer, snapshot
 from data_access.db import get_engine
 from data_access.errors import DatabaseBusy, DatabaseUnavailable
 from data_access.exporter import export_directory
@@ -22,7 +22,11 @@ from data_access.progress import progress
 from data_access.schema import init_db
 from data_access.users import add_user, end_sessions, list_users, remove_user, set_password
 from smq_monitor import __version__
-from smq_monitor.config import database_timeouts_from_environment, database_url_from_environment
+from smq_monitor.config import (
+    database_timeouts_from_environment,
+    database_url_from_environment,
+    snapshot_folder_from_environment,
+)
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_UNAVAILABLE = 0, 1, 2, 3
 
@@ -142,6 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # An operator's command may run long statements (an export of every value); it waits for
     # locks no longer than a web request would.
     db.configure(database_url_from_environment(), timeouts.import_statement_s * 1000, timeouts.lock_ms)
+    snapshot.configure(snapshot_folder_from_environment())
     try:
         if args.command == "init-db":
             init_db()

@@ -73,6 +73,14 @@ def database_url_from_environment() -> str:
     return f"sqlite:///{instance_dir() / 'smq-monitor.sqlite3'}"
 
 
+def snapshot_folder_from_environment() -> Path | None:
+    """Where each data version's first-view tables are kept on disk (`data_access.snapshot`):
+    `snapshots/` of the instance folder, unless `SMQ_SNAPSHOTS` is 0/false/no/off."""
+    if os.environ.get("SMQ_SNAPSHOTS", "1").strip().lower() in ("0", "false", "no", "off"):
+        return None
+    return instance_dir() / "snapshots"
+
+
 def _truthy(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
 

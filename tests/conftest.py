@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from data_access import db, importer, queries
+from data_access import db, importer, queries, snapshot
 from data_access.schema import init_db
 from tests import datasets
 
@@ -75,11 +75,13 @@ def database_url(request, tmp_path: Path, monkeypatch) -> Iterator[str]:
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("SMQ_INSTANCE_DIR", str(tmp_path / "instance"))
     db.configure(url)
+    snapshot.configure(None)  # a test that wants snapshots configures them itself
     queries.forget_data_version()
     init_db(url)
     yield url
     db.dispose_engines()
     db.configure(None)
+    snapshot.configure(None)
     queries.forget_data_version()
     if request.param == "postgresql":
         _drop_postgres(url)
