@@ -78,7 +78,7 @@ def visible_dated(
     after_entry = (dated >= entry).fillna(False).to_numpy(dtype=bool)
     undated_ok = ~has_date & entry.notna().to_numpy()
     in_cp = np.zeros(len(frame), dtype=bool)
-    cp = episodes[(episodes["regime"] == "cp") & episodes["trust_code"].isin(set(frame["trust_code"]))]
+    cp = episodes[(episodes["regime"] == "cp") & episodes["trust_code"].isin(frame["trust_code"].unique())]
     if not cp.empty:
         # One comparison per CP episode, vectorised over the rows of that trust.
         codes = frame["trust_code"].to_numpy()

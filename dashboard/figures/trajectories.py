@@ -89,7 +89,7 @@ def same_period_line(panel: effects.Panel, codes: set[str] | list[str]) -> tuple
         {"value": grouped["comparator_mean"].mean(), "trusts": grouped["trust_code"].nunique()}
     ).reset_index(names="x")
     line["x"] = line["x"].astype("int64")
-    return line.sort_values("x"), len(panel.comparators_used(set(rows["trust_code"])))
+    return line.sort_values("x"), len(panel.comparators_used(_codes(rows)))
 
 
 def same_period_name(comparators: int) -> str:
@@ -173,6 +173,12 @@ def _band_traces(
     ]
 
 
+def _codes(frame: pd.DataFrame) -> set[str]:
+    """The trust codes in a frame, from its distinct values: a set built from the whole column
+    would visit every row (hundreds of thousands) one by one."""
+    return set(frame["trust_code"].unique())
+
+
 def _rgba(hex_colour: str, alpha: float) -> str:
     h = hex_colour.lstrip("#")
     r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
@@ -233,8 +239,8 @@ def trajectory_figure(
     )
     # When the filters pick every trust of the types, the benchmark is the filtered band itself:
     # it is drawn once, under the benchmark's name, rather than twice on top of itself.
-    same_as_national = rows == 1 and set(frame.dropna(subset=["value"])["trust_code"]) == set(
-        national_frame.dropna(subset=["value"])["trust_code"]
+    same_as_national = rows == 1 and _codes(frame.dropna(subset=["value"])) == _codes(
+        national_frame.dropna(subset=["value"])
     )
     figure = make_subplots(
         figure=theme.base_figure(),
@@ -254,7 +260,7 @@ def trajectory_figure(
         for trace in _band_traces(bands(subset), colour, label, f"panel{index}", True, unit):
             figure.add_trace(trace, row=index, col=1)
         if same_period is not None:
-            line, comparators = same_period_line(same_period, set(subset["trust_code"]))
+            line, comparators = same_period_line(same_period, _codes(subset))
             if not line.empty:
                 figure.add_trace(_same_period_trace(line, comparators, unit, True), row=index, col=1)
         if subset["trust_code"].nunique() <= MAX_LINES:
@@ -263,7 +269,7 @@ def trajectory_figure(
                 lines.showlegend = first
                 lines.legendgroup = "lines"
                 figure.add_trace(lines, row=index, col=1)
-        if selected and selected in set(subset["trust_code"]):
+        if selected and (subset["trust_code"] == selected).any():
             mine = subset[subset["trust_code"] == selected].sort_values("x")
             figure.add_trace(
                 go.Scatter(
