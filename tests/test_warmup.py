@@ -6,7 +6,7 @@ import time
 
 from sqlalchemy import event
 
-from data_access import cache, importer, queries
+from data_access import cache, importer, queries, snapshot
 from data_access.filters import Filters
 from data_access.viewer import EVERYTHING, PUBLIC
 from smq_monitor.web import warmup
@@ -37,6 +37,35 @@ def test_after_warming_the_first_views_read_no_table(mini_db):
     queries.costs(EVERYTHING, Filters(groups=("cp_only",)))
     queries.ratings(PUBLIC, Filters(), domains=("overall",))
     assert statements.reading("trusts", "regime_episodes", "interventions", "costs", "cqc_ratings") == []
+
+
+def test_with_snapshots_a_new_worker_warms_without_reading_a_table(mini_db, tmp_path):
+    snapshot.configure(tmp_path / "snapshots")
+    cache.clear_memo()
+    queries.warm()  # the first worker on this host reads SQL and keeps what it derived
+    cache.clear_memo()  # a worker that starts later: nothing in its memory
+    statements = Statements(mini_db)
+    assert queries.warm() == queries.data_version()
+    queries.trusts(PUBLIC, Filters(types=("acute",)))
+    queries.costs(EVERYTHING, Filters())
+    read = statements.reading(
+        "trusts", "regime_episodes", "interventions", "costs", "cqc_ratings", "metric_values"
+    )
+    assert read == []
+
+
+def test_an_import_leaves_its_version_warm_for_every_worker(mini_db, tmp_path, mini_dir):
+    snapshot.configure(tmp_path / "snapshots")
+    importer.import_directory(mini_dir, mini_db)  # prepares the new version before it commits
+    queries.forget_data_version()
+    cache.clear_memo()  # a worker that was running: it has nothing of the new version
+    statements = Statements(mini_db)
+    queries.warm()
+    queries.interventions(PUBLIC, Filters())
+    read = statements.reading(
+        "trusts", "regime_episodes", "interventions", "costs", "cqc_ratings", "metric_values"
+    )
+    assert read == []
 
 
 def _warm_for(version: str) -> bool:
