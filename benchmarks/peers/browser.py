@@ -49,10 +49,25 @@ class Browser:
                 posts += 1
 
         page.on("request", count)
+        problems: list[str] = []
+        page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+        page.on(
+            "console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None
+        )
+        page.on(
+            "response",
+            lambda r: (
+                problems.append(f"HTTP {r.status} {r.request.method} {r.url}") if r.status >= 400 else None
+            ),
+        )
         try:
             started = time.perf_counter()
             page.goto(url, wait_until="commit", timeout=timeout_ms)
-            page.wait_for_function(DRAWN_JS, arg=chart_ids, timeout=timeout_ms, polling="raf")
+            try:
+                page.wait_for_function(DRAWN_JS, arg=chart_ids, timeout=timeout_ms, polling="raf")
+            except Exception as error:  # say which site, page and charts, and what the page saw
+                seen = "\n".join(problems[-20:]) or "no page error, console error or failed request"
+                raise RuntimeError(f"{site}: {chart_ids} not drawn at {url}: {error}\n{seen}") from error
             elapsed = time.perf_counter() - started
             return PageLoad(elapsed, posts)
         finally:

@@ -336,16 +336,24 @@ def measure_scale(
 
         log(f"  scale {scale:g}: page loads in Chromium ({options.browser_rounds} rounds)")
         sites = [(PRODUCT, product_server.url, PRODUCT_CHARTS), (NAIVE, naive_server.url, NAIVE_CHARTS)]
+        by_site = {PRODUCT: product_server, NAIVE: naive_server}
+
+        def load(site: str, url: str, charts: list[str]):
+            try:
+                return browser.load(site, url, charts)
+            except RuntimeError as error:
+                raise RuntimeError(f"{error}\n--- {site} server log:\n{by_site[site].log_tail()}") from error
+
         for view in VIEWS:
             for site, base, charts in sites:  # first load per site untimed: scripts into the cache
-                browser.load(site, f"{base}/{view}{_search(view, _filters(next(dates)))}", charts[view])
+                load(site, f"{base}/{view}{_search(view, _filters(next(dates)))}", charts[view])
         for turn in range(options.browser_rounds):
             for view in VIEWS:
                 filters = _filters(next(dates))
                 for site, base, charts in rotated(sites, turn):
-                    load = browser.load(site, f"{base}/{view}{_search(view, filters)}", charts[view])
-                    result.samples[(view, site, "drawn")].append(load.seconds)
-                    result.posts[(view, site)].append(load.posts)
+                    load_ = load(site, f"{base}/{view}{_search(view, filters)}", charts[view])
+                    result.samples[(view, site, "drawn")].append(load_.seconds)
+                    result.posts[(view, site)].append(load_.posts)
 
         log(
             f"  scale {scale:g}: first answers after a start and after an import ({options.first_rounds} rounds)"
