@@ -47,6 +47,12 @@ def configure(folder: Path | str | None) -> None:
     global _folder
     _folder = Path(folder) if folder else None
     _pruned.clear()
+    if _folder is not None:
+        try:
+            import pyarrow.parquet  # noqa: F401
+        except ImportError:  # an install without pyarrow: slower first answers, same answers
+            log.warning("pyarrow is not installed: no table snapshots are kept")
+            _folder = None
 
 
 def folder() -> Path | None:

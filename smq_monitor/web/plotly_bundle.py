@@ -15,18 +15,14 @@ from __future__ import annotations
 
 import functools
 import gzip
-from pathlib import Path
 
 from flask import Flask, Response, request
 
+from smq_monitor.config import assets_dir
+
 VERSION = "4.1.1"  # must equal the plotly.js plotly.py writes figures for (tests/test_plotly_bundle.py)
-BUNDLE = (
-    Path(__file__).resolve().parents[2]
-    / "assets"
-    / "vendor"
-    / "plotly-cartesian"
-    / "plotly-cartesian.min.js.gz"
-)
+# assets/ of the checkout, or the copy a wheel installs as smq_monitor/assets
+BUNDLE = assets_dir() / "vendor" / "plotly-cartesian" / "plotly-cartesian.min.js.gz"
 ROUTE = f"/_smq-static/plotly-cartesian-{VERSION}.min.js"
 TRACE_TYPES: frozenset[str] = frozenset(
     {
