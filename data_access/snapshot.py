@@ -32,6 +32,8 @@ from typing import ParamSpec, TypeVar
 import numpy as np
 import pandas as pd
 
+from data_access.cache import _key_part  # the memo's own idea of what decides an answer
+
 log = logging.getLogger("smq_monitor.snapshot")
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -147,8 +149,6 @@ def snapshotted(fn: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        from data_access.cache import _key_part  # the memo's own idea of what decides the answer
-
         version = kwargs.get("version", args[position] if position < len(args) else None)
         key = (tuple(_key_part(a) for a in args), tuple(sorted((k, _key_part(v)) for k, v in kwargs.items())))
         path = _file(version, name, key) if isinstance(version, str) else None
