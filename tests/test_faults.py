@@ -144,33 +144,44 @@ def test_a_worker_killed_under_load_fails_no_more_than_the_requests_in_flight(tm
     process, url = start_gunicorn(env, tmp_path, workers=2)
     users = 4
     results: list[int] = []
-    stop_at = time.monotonic() + 8
+    done = threading.Event()
 
     def user() -> None:
         session = requests.Session()
-        while time.monotonic() < stop_at:
+        while not done.is_set():
             try:
                 results.append(session.get(url + "/download/costs.csv", timeout=10).status_code)
             except requests.RequestException:
                 results.append(0)
 
+    def wait_for(count: int) -> None:
+        # Counted in requests, not seconds: a loaded machine serves fewer per second.
+        deadline = time.monotonic() + 180
+        while len(results) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+
     try:
         threads = [threading.Thread(target=user) for _ in range(users)]
         for t in threads:
             t.start()
-        time.sleep(3)
+        wait_for(20)
         children = subprocess.run(
             ["pgrep", "-P", str(process.pid)], capture_output=True, text=True
         ).stdout.split()
         assert children, "no gunicorn workers found"
+        at_kill = len(results)
         os.kill(int(children[0]), signal.SIGKILL)
+        wait_for(at_kill + 40)
+        done.set()
         for t in threads:
             t.join()
+        served_after = [r for r in results[at_kill:] if r == 200]
+        assert len(served_after) >= 30, f"only {len(served_after)} served after the kill: {results[at_kill:]}"
         failures = sum(1 for r in results if r != 200)
-        assert len(results) > 50
         assert failures <= users, f"{failures} failed of {len(results)}"
         assert requests.get(url + "/healthz").status_code == 200
     finally:
+        done.set()
         stop(process)
 
 
