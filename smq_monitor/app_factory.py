@@ -24,7 +24,7 @@ from data_access.cache import answers
 from layouts import context
 from smq_monitor import observability
 from smq_monitor.config import Settings, assets_dir, load_settings, snapshot_folder_from_environment
-from smq_monitor.web import auth, downloads, report_jobs, security
+from smq_monitor.web import auth, downloads, plotly_bundle, report_jobs, security
 
 log = logging.getLogger("smq_monitor")
 
@@ -80,6 +80,7 @@ def create_server(settings: Settings | None = None) -> Flask:
     answers.init_app(server)
     observability.install(server, settings.slow_request_ms, auth.viewer_role)
     security.install(server)
+    plotly_bundle.install(server)
     server.register_blueprint(auth.bp)
     server.register_blueprint(downloads.bp)
     server.register_blueprint(report_jobs.bp)
@@ -114,12 +115,17 @@ def create_server(settings: Settings | None = None) -> Flask:
 
 def _index_with_token(app: dash.Dash):
     """Dash's index page with the sign-in form token as `<meta name="csrf-token">`, so a script
-    can sign in as a browser does: GET /login, read the token, POST it with the form."""
+    can sign in as a browser does: GET /login, read the token, POST it with the form; and the
+    plotly.js bundle the charts draw with (`plotly_bundle`)."""
     render = app.interpolate_index
 
     def interpolate_index(**parts) -> str:
         token = auth.csrf_token()
-        parts["metas"] = parts.get("metas", "") + f'<meta name="csrf-token" content="{escape(token)}">'
+        parts["metas"] = (
+            parts.get("metas", "")
+            + f'<meta name="csrf-token" content="{escape(token)}">'
+            + plotly_bundle.meta_tag(app.config.requests_pathname_prefix)
+        )
         return render(**parts)
 
     return interpolate_index

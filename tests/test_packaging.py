@@ -186,6 +186,10 @@ def test_the_wheel_works_outside_the_source_tree(tmp_path):
         ):
             assert requests.get(url + asset, timeout=30).status_code == 200, asset
         assert requests.get(url + "/_dash-layout", timeout=30).status_code == 200
+        # The charts' plotly.js, which the page names in a meta tag, comes from the installed assets.
+        (bundle,) = re.findall(r'<meta name="smq-plotly-bundle" content="([^"]+)"', page.text)
+        plotly = requests.get(url + bundle, timeout=30)
+        assert plotly.status_code == 200 and plotly.content.startswith(b"/**\n* plotly.js (cartesian")
         assert requests.get(url + "/healthz", timeout=30).text.strip() == "ok"
         trusts = requests.get(url + "/download/trusts.csv", timeout=30)
         assert trusts.status_code == 200 and trusts.text.count("\n") > 10

@@ -185,8 +185,10 @@ def _rgba(hex_colour: str, alpha: float) -> str:
     return f"rgba({r}, {g}, {b}, {alpha})"
 
 
-def _trust_lines(frame: pd.DataFrame, names: pd.Series, unit: str) -> go.Scattergl | None:
-    """Every trust as one WebGL trace, separated by gaps; each point carries its trust code."""
+def _trust_lines(frame: pd.DataFrame, names: pd.Series, unit: str) -> go.Scatter | None:
+    """Every trust as one trace, separated by gaps; each point carries its trust code. SVG, not
+    WebGL: at most `MAX_LINES` trusts are drawn, and the page's plotly.js bundle has no WebGL
+    traces (smq_monitor/web/plotly_bundle.py)."""
     if frame.empty:
         return None
     parts = []
@@ -194,7 +196,7 @@ def _trust_lines(frame: pd.DataFrame, names: pd.Series, unit: str) -> go.Scatter
         parts.append(series.assign(name=names.get(code, code)))
         parts.append(pd.DataFrame({"x": [None], "value": [None], "trust_code": [code], "name": [""]}))
     lines = pd.concat(parts, ignore_index=True)
-    return go.Scattergl(
+    return go.Scatter(
         x=lines["x"],
         y=lines["value"],
         mode="lines",

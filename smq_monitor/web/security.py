@@ -3,8 +3,9 @@
 The Content-Security-Policy allows no inline script but Dash's own, by hash: the renderer start-up
 script and the clientside callbacks' scripts (`Dash.csp_hashes()`, computed once the callbacks
 are registered). Dash's config block is `type="application/json"`, which a browser never runs.
-`'unsafe-eval'` stays: Dash runs clientside callbacks written as strings with `new Function`,
-and plotly.js compiles some of its code the same way (see docs/operating.md). Styles keep
+No `'unsafe-eval'` either: the charts draw with plotly.js's cartesian bundle, which has no WebGL
+trace (those compile code with `Function`), and AG Grid's function strings go through its own
+parser (see docs/operating.md). Styles keep
 `'unsafe-inline'`: React and plotly.js set element styles.
 
 Per-user answers (pages, Dash layouts and callbacks, downloads, packs) are `Cache-Control:
@@ -19,7 +20,7 @@ import ipaddress
 from flask import Flask, Response, request
 from flask_limiter import Limiter
 
-STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
+STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico", "/_smq-static/")
 NO_STORE = "private, no-store"
 
 
@@ -28,7 +29,7 @@ def csp(script_hashes: list[str] | tuple[str, ...] = ()) -> str:
     return "; ".join(
         [
             "default-src 'self'",
-            " ".join(["script-src 'self' 'unsafe-eval'", *script_hashes]),
+            " ".join(["script-src 'self'", *script_hashes]),
             "style-src 'self' 'unsafe-inline'",
             "img-src 'self' data: blob:",
             "font-src 'self' data:",

@@ -99,10 +99,15 @@ def chart_layout_title(page, graph_id: str) -> str | None:
     )
 
 
+GRID_CELLS_SHOWN = """() => [...document.querySelectorAll('.ag-center-cols-container .ag-cell, .ag-header-cell')]
+  .every(c => c.closest('.ag-hidden, .ag-invisible') || getComputedStyle(c).visibility === 'visible')"""
+
+
 def axe_violations(page, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict]:
     """Serious and critical WCAG 2.1 A/AA violations found by axe-core on the current page."""
-    # A grid still initialising (ag-grid's .ag-delay-render) is not yet the page a user reads.
-    page.wait_for_function("() => !document.querySelector('.ag-delay-render')")
+    # A grid whose rows are in the page must show them: AG Grid can leave them hidden for good
+    # (.ag-delay-render, see assets/zz-house/smq.css), an empty table to a reader.
+    page.wait_for_function(GRID_CELLS_SHOWN)
     page.evaluate(AXE.read_text())
     result = page.evaluate(
         """async () => {

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.browser.helpers import axe_violations, chart_data, current_query, goto, login, wait_idle
 
 GANTT = "timelines-gantt"
@@ -132,6 +134,21 @@ def test_clicking_a_row_opens_the_trust_and_keeps_the_filters(page, app_server):
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.wait_for_url(re.compile(r"/trust/[A-Z0-9]+\?sort=name$"))
     wait_idle(page)
+
+
+@pytest.mark.parametrize("width", [1280, 800])
+def test_the_table_shows_its_rows_at_any_width(page, app_server, width):
+    # AG Grid can keep a table's cells hidden after its rows are in the page (an empty box under
+    # "Trusts on the chart"); which pages it hits depends on timing, so every width is looked at.
+    page.set_viewport_size({"width": width, "height": 800})
+    goto(page, app_server, "/timelines")
+    link = page.locator("#timelines-table .ag-center-cols-container a[href^='/trust/']").first
+    link.wait_for()
+    link.scroll_into_view_if_needed()
+    assert link.is_visible()
+    assert link.evaluate("a => getComputedStyle(a.closest('.ag-cell')).visibility") == "visible"
+    header = page.locator("#timelines-table .ag-header-cell-text").first
+    assert header.is_visible() and header.inner_text().strip()
 
 
 def test_the_table_lists_the_chart_trusts_in_order_with_links(page, app_server):
