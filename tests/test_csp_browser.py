@@ -7,23 +7,11 @@ from __future__ import annotations
 import pytest
 import requests
 
-from tests.browser.helpers import AXE, goto, login
+from tests.browser.helpers import AXE, goto, login, page_paths
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
-PAGES = [
-    "/",
-    "/trajectories",
-    "/timelines",
-    "/interventions",
-    "/costs",
-    "/groups",
-    "/impact",
-    "/monitoring",
-    "/data",
-    "/login",
-    "/trust/{code}",
-]
+PAGES = page_paths(sign_in=True)
 RECORD_VIOLATIONS = """
 window.__cspViolations = [];
 document.addEventListener('securitypolicyviolation', (e) => {

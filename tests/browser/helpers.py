@@ -99,6 +99,16 @@ def chart_layout_title(page, graph_id: str) -> str | None:
     )
 
 
+def page_paths(*, sign_in: bool = False) -> list[str]:
+    """Every page of the app (`layouts.pages.PAGES`) as a path to visit, a trust's page as
+    `/trust/{code}` to be formatted with a trust code; the sign-in page only when asked for."""
+    from layouts.pages import PAGES
+
+    return [
+        page.path + "{code}" if page.prefix else page.path for page in PAGES if page.filter_bar or sign_in
+    ]
+
+
 GRID_CELLS_SHOWN = """() => [...document.querySelectorAll('.ag-center-cols-container .ag-cell, .ag-header-cell')]
   .every(c => c.closest('.ag-hidden, .ag-invisible') || getComputedStyle(c).visibility === 'visible')"""
 

@@ -6,20 +6,9 @@ import json
 
 import pytest
 
-from tests.browser.helpers import wait_idle
+from tests.browser.helpers import page_paths, wait_idle
 
-PAGES = [
-    "/",
-    "/trajectories?type=acute",
-    "/timelines",
-    "/interventions",
-    "/costs",
-    "/groups",
-    "/impact",
-    "/monitoring",
-    "/data",
-    "/trust/{code}",
-]
+PAGES = [path + "?type=acute" if path == "/trajectories" else path for path in page_paths()]
 # The content callbacks' first outputs, by the prefix of their component ids.
 CONTENT = (
     "overview-",

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from tests.browser.helpers import goto, login
+from tests.browser.helpers import goto, login, page_paths
 
 # Every text node of the page a person can see, apart from what they type.
 VISIBLE_TEXT = """() => {
@@ -35,20 +35,7 @@ ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 MONTH_FIRST = re.compile(r"\b\d{1,2}/(1[3-9]|2\d|3[01])/\d{4}\b")
 LEADING_ZERO_DAY = re.compile(r"\b0\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)")
 
-PATHS = [
-    "/",
-    "/trajectories",
-    "/timelines",
-    "/interventions",
-    "/costs",
-    "/groups",
-    "/impact",
-    "/monitoring",
-    "/data",
-    "/trust/{code}",
-    "/trajectories?trust={code}",
-    "/monitoring?trust={code}",
-]
+PATHS = [*page_paths(), "/trajectories?trust={code}", "/monitoring?trust={code}"]
 
 
 def problems(texts: list[str]) -> list[str]:
