@@ -38,7 +38,7 @@ def update_overview(filters: Filters, who: Viewer):
     episodes = queries.episodes(who, filters)
     ratings = queries.ratings(who, filters, domains=("overall",))
     headlines = figures.headlines(trusts, episodes, as_of, show_cp, filters.to_query())
-    counts = timeline_figures.counts_figure(timeline_queries.monthly_counts(who, filters), as_of, show_cp)
+    counts = timeline_figures.counts_chart(timeline_queries.monthly_counts(who, filters), as_of, show_cp)
     return (
         headline_cards(headlines),
         counts,

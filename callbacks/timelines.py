@@ -37,7 +37,7 @@ def update_overview(filters: Filters, who: Viewer):
     counts = timeline_queries.monthly_counts(who, filters)
     kpis = timelines.timeline_kpis(queries.episodes(who, filters), as_of, show_cp)
     note = figures.counts_note(as_of, show_cp, partial_cp=not who.sees_everything)
-    return figures.counts_figure(counts, as_of, show_cp), kpi_cards(kpis), note
+    return figures.counts_chart(counts, as_of, show_cp), kpi_cards(kpis), note
 
 
 def _gantt_fallback():
@@ -60,19 +60,12 @@ def update_gantt(filters: Filters, who: Viewer):
     episodes = queries.episodes(who, filters)
     table = timelines.trust_timeline_table(queries.trusts(who, filters), episodes)
     rows = timelines.gantt_rows(table, filters.extra("sort"), filters.extra("rows"))
-    codes = tuple(table["trust_code"])
     ratings = queries.ratings(who, filters, domains=("overall",))
     interventions = queries.interventions(who, filters)
     drawn = timelines.first_rows(rows)
-    figure = figures.gantt_figure(
-        drawn,
-        episodes,
-        ratings[ratings["trust_code"].isin(codes)],
-        interventions[interventions["trust_code"].isin(codes)],
-        as_of,
-        show_cp,
-    )
-    style = {"height": f"{figure.layout.height or 260}px"}
+    # the figure keeps the ratings and interventions of the trusts it draws
+    figure = figures.gantt_figure(drawn, episodes, ratings, interventions, as_of, show_cp)
+    style = {"height": f"{figure['layout'].get('height') or 260}px"}
     shown = int((drawn["kind"] == "trust").sum())
     table_style = {"height": f"{timelines.table_height(len(table))}px"}
     return (

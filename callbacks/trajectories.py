@@ -12,6 +12,7 @@ from dashboard.alignment import EVENT_COLUMNS
 from dashboard.figures import trajectories as figures
 from data_access import queries
 from data_access.filters import Filters
+from data_access.frames import isin
 from data_access.viewer import Viewer
 from layouts import components
 from layouts.ids import Filter, Shell
@@ -121,7 +122,7 @@ def update_trajectories(filters: Filters, who: Viewer):
 
 
 def _with_selected(group: pd.DataFrame, selected: pd.DataFrame) -> pd.DataFrame:
-    missing = selected[~selected["trust_code"].isin(group["trust_code"])]
+    missing = selected[~isin(selected["trust_code"], group["trust_code"])]
     return pd.concat([group, missing], ignore_index=True) if not missing.empty else group
 
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from data_access.frames import lookup
+from data_access.frames import isin, lookup
 
 LITTLE_CHANGE = 0.02  # a change under 2 % of the baseline reads as "little change"
 
@@ -25,7 +25,7 @@ def metric_change(
     if values.empty or entry.empty:
         return out.assign(before=np.nan, latest=np.nan, change=np.nan, direction="")
     frame = values.dropna(subset=["value"])
-    frame = frame[frame["trust_code"].isin(entry.index)]
+    frame = frame[isin(frame["trust_code"], entry.index)]
     start = lookup(frame["trust_code"], entry)
     before_mask = (frame["period_start"] < start) & (
         frame["period_start"] >= start - pd.DateOffset(months=12)

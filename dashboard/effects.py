@@ -56,6 +56,7 @@ import statsmodels.api as sm
 from scipy import stats
 
 from dashboard.alignment import EVENT_COLUMNS
+from data_access.frames import isin
 from data_access.vocab import GROUPS
 
 __all__ = [
@@ -162,7 +163,7 @@ class Panel:
 
     def comparators_used(self, trust_codes: set[str] | list[str]) -> set[str]:
         """The comparators that gave a value to at least one difference of these treated trusts."""
-        mine = self.rows[self.rows["trust_code"].isin(set(trust_codes))]
+        mine = self.rows[isin(self.rows["trust_code"], set(trust_codes))]
         months = pd.DataFrame(
             {"trust_type": mine["trust_type"].to_numpy(), "month": _month_index(mine["period_start"])}
         ).drop_duplicates()
@@ -264,7 +265,7 @@ def prepare(
     comparator_codes = {str(c) for c in comparators} & set(known.index) - treated_codes
 
     clean = _clean_values(values)
-    comparator_values = clean[clean["trust_code"].isin(comparator_codes)].rename(
+    comparator_values = clean[isin(clean["trust_code"], comparator_codes)].rename(
         columns={"trust_code": "comparator"}
     )
     comparator_values = comparator_values.assign(
@@ -274,7 +275,7 @@ def prepare(
         comparator_mean=("value", "mean"), comparator_values=("value", "size")
     )
 
-    mine = clean[clean["trust_code"].isin(treated_codes)]
+    mine = clean[isin(clean["trust_code"], treated_codes)]
     event_month = pd.Series(_month_index(pd.Series(event_dates.to_numpy())), index=event_dates.index)
     mine = mine.assign(
         trust_type=mine["trust_code"].map(known["trust_type"]),
@@ -324,7 +325,7 @@ def prepare(
     )
     treated = treated.assign(reason=pd.Series(reason, index=treated.index).replace("", None))
     included = set(treated.loc[treated["reason"].isna(), "trust_code"])
-    rows = rows.assign(included=rows["trust_code"].isin(included))
+    rows = rows.assign(included=isin(rows["trust_code"], included))
     return Panel(
         rows=rows[list(_ROW_COLUMNS)].reset_index(drop=True),
         treated=treated[list(_TREATED_COLUMNS)],
@@ -413,7 +414,7 @@ def _estimate(panel: Panel, group: str, metric_id: str) -> tuple[dict[str, Any],
     members = _members(panel, group)
     entering = members[members["reason"].isna()]
     codes = set(entering["trust_code"])
-    used = panel.rows[panel.rows["trust_code"].isin(codes)]
+    used = panel.rows[isin(panel.rows["trust_code"], codes)]
     comparators = len(panel.comparators_used(codes))
     row: dict[str, Any] = {
         "metric_id": metric_id,
@@ -517,7 +518,7 @@ def event_study(
     row, params = _estimate(panel, group, str(metric["metric_id"]))
     members = _members(panel, group)
     codes = set(members.loc[members["reason"].isna(), "trust_code"])
-    used = panel.rows[panel.rows["trust_code"].isin(codes)]
+    used = panel.rows[isin(panel.rows["trust_code"], codes)]
     points = _band(used) if not used.empty else _band(panel.rows.iloc[0:0])
     fitted = pd.DataFrame({"months_from_event": pd.Series([], dtype="int64"), "fitted": [], "segment": []})
     if params is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 GROUP_LABELS: dict[str, str] = {
     "prolonged_poor_performer": "Prolonged poor performers",
     "cp_to_smq": "Challenged providers moved into SMQ",
@@ -119,9 +121,12 @@ def polarity_words(higher_is_better: bool | None) -> str:
     return "higher is better" if higher_is_better else "lower is better"
 
 
+MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+\-.!|<>]")
+
+
 def markdown_text(text: str) -> str:
     """Text as it should read inside Markdown (a grid's markdown cell): its markup escaped."""
-    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>" else ch for ch in str(text))
+    return MARKDOWN_SPECIAL.sub(r"\\\g<0>", str(text))
 
 
 def trust_link_markdown(code: str, name: str) -> str:

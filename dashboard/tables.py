@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.alignment import EVENT_COLUMNS, months_from_event
-from data_access.frames import lookup
+from data_access.frames import isin, lookup
 from data_access.groups import intensive_spells
 from data_access.vocab import COST_CATEGORIES, INTERVENTIONS, PAYERS, RATING_RANK
 
@@ -123,7 +123,7 @@ def uptake_view(trusts: pd.DataFrame, interventions: pd.DataFrame) -> pd.DataFra
     any was delivered.
     """
     population = regime_trusts(trusts)
-    extra = trusts[trusts["trust_code"].isin(interventions["trust_code"])]
+    extra = trusts[isin(trusts["trust_code"], interventions["trust_code"])]
     population = pd.concat([population, extra]).drop_duplicates("trust_code")
     frame = population[["trust_code", "trust_name", "trust_type", "evaluation_group"]].copy()
     if interventions.empty:
@@ -159,7 +159,7 @@ def costs_view(
     intensive support; smq_days, exited_smq and re_entered_smq count spells of SMQ and RSP.
     """
     population = regime_trusts(trusts)
-    extra = trusts[trusts["trust_code"].isin(costs["trust_code"])]
+    extra = trusts[isin(trusts["trust_code"], costs["trust_code"])]
     population = pd.concat([population, extra]).drop_duplicates("trust_code")
     frame = (
         population[["trust_code", "trust_name", "trust_type", "evaluation_group"]]

@@ -434,6 +434,24 @@ def base_figure(title: str | None = None, **layout: Any) -> go.Figure:
     return fig
 
 
+_template_json: tuple[go.layout.Template, dict[str, Any]] | None = None
+
+
+def base_layout(title: str | None = None, **layout: Any) -> dict[str, Any]:
+    """`base_figure`'s layout as a plain dict, for a figure written as a dict: the "smq" template
+    (one dict shared by such figures, which nothing edits), the title and the properties given."""
+    global _template_json
+    if TEMPLATE_NAME not in pio.templates:
+        register_template()
+    template = pio.templates[TEMPLATE_NAME]
+    if _template_json is None or _template_json[0] is not template:
+        _template_json = (template, template.to_plotly_json())
+    out: dict[str, Any] = {"template": _template_json[1], **layout}
+    if title:
+        out["title"] = {"text": title}
+    return out
+
+
 def empty_figure(message: str) -> go.Figure:
     """A blank figure saying ``message`` in the middle: no axes, no grid, no modebar clutter.
 

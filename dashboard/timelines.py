@@ -14,7 +14,7 @@ import pandas as pd
 
 from dashboard.labels import GROUP_LABELS, REGIME_SHORT, TYPE_LABELS, label, trust_link_markdown
 from dashboard.words import date_words, months_between, short_name
-from data_access.frames import lookup
+from data_access.frames import isin
 from data_access.groups import intensive_spells
 from data_access.vocab import GROUPS, INTENSIVE_REGIMES, TRUST_TYPES
 
@@ -64,19 +64,32 @@ def trust_timeline_table(trusts: pd.DataFrame, episodes: pd.DataFrame) -> pd.Dat
         return pd.DataFrame(columns=columns)
     codes = pd.Index(episodes["trust_code"].unique())
     info = trusts.set_index("trust_code").reindex(codes)
-    frame = pd.DataFrame({"trust_code": codes})
-    frame["trust_name"] = info["trust_name"].fillna(pd.Series(codes, index=codes)).to_numpy()
+    out: dict[str, object] = {
+        "trust_code": codes.to_numpy(),
+        "trust_name": info["trust_name"].fillna(pd.Series(codes, index=codes)).to_numpy(),
+    }
     for column in ("trust_type", "evaluation_group", "current_regime"):
-        frame[column] = info[column].to_numpy() if column in info.columns else None
+        out[column] = info[column].to_numpy() if column in info.columns else None
     by_trust = episodes.groupby("trust_code")
-    frame["first_entry"] = lookup(frame["trust_code"], by_trust["start_date"].min())
+    out["first_entry"] = by_trust["start_date"].min().reindex(codes).to_numpy()
+    # episodes and days per trust and regime in one pass, a column per regime
+    per_regime = (
+        episodes.groupby(["trust_code", "regime"])["days"]
+        .agg(["size", "sum"])
+        .unstack("regime")
+        .reindex(codes)
+    )
+    total = np.zeros(len(codes), dtype=int)
     for regime in ("smq", "rsp", "cp"):
-        part = episodes[episodes["regime"] == regime].groupby("trust_code")
-        frame[f"{regime}_episodes"] = frame["trust_code"].map(part.size()).fillna(0).astype(int)
-        frame[f"{regime}_days"] = frame["trust_code"].map(part["days"].sum()).fillna(0).astype(int)
-    frame["regime_days"] = frame["smq_days"] + frame["rsp_days"] + frame["cp_days"]
-    frame["ongoing"] = frame["trust_code"].map(by_trust["ongoing"].any()).fillna(False).astype(bool)
-    return frame[columns]
+        for what, measure in (("episodes", "size"), ("days", "sum")):
+            found = per_regime.get((measure, regime))
+            values = np.zeros(len(codes), dtype=int) if found is None else found.fillna(0).to_numpy(dtype=int)
+            out[f"{regime}_{what}"] = values
+            if what == "days":
+                total = total + values
+    out["regime_days"] = total
+    out["ongoing"] = by_trust["ongoing"].any().reindex(codes).fillna(False).to_numpy(dtype=bool)
+    return pd.DataFrame(out, columns=columns)
 
 
 def sort_trusts(table: pd.DataFrame, sort: str) -> pd.DataFrame:
@@ -115,49 +128,51 @@ def gantt_rows(table: pd.DataFrame, sort: str = DEFAULT_SORT, rows: str = DEFAUL
     trust_code, trust_name, section, label (the y-axis text)."""
     ordered = sort_trusts(table, sort)
     column, order, labels = _sections(rows)
-    out: list[dict] = []
+    columns = ["kind", "trust_code", "trust_name", "section", "label"]
+    trusts = pd.DataFrame(
+        {
+            "kind": "trust",
+            "trust_code": ordered["trust_code"].to_numpy(dtype=object),
+            "trust_name": ordered["trust_name"].to_numpy(dtype=object),
+            "section": "",
+            "label": [short_name(name) for name in ordered["trust_name"].tolist()],
+        },
+        columns=columns,
+    )
     if column is None:
-        for trust in ordered.itertuples(index=False):
-            out.append(
-                {
-                    "kind": "trust",
-                    "trust_code": trust.trust_code,
-                    "trust_name": trust.trust_name,
-                    "section": "",
-                    "label": short_name(trust.trust_name),
-                }
-            )
+        frame = trusts
     else:
-        known = list(order) + sorted(set(ordered[column].dropna()) - set(order))
-        sections = [(code, ordered[ordered[column] == code]) for code in known]
-        unknown = ordered[ordered[column].isna()]
-        if not unknown.empty:
-            sections.append((None, unknown))
-        for code, members in sections:
-            if members.empty:
-                continue
-            title = label(labels, code)
+        sections = ordered[column].astype(object).where(ordered[column].notna(), None).tolist()
+        known = list(order) + sorted({code for code in sections if code is not None} - set(order))
+        rank = {code: i for i, code in enumerate(known)}
+        trusts["section"] = [code or "" for code in sections]
+        # sections in their order (one without a value last), each trust keeping its place
+        trusts["_rank"] = [
+            rank.get(code, len(known)) if code is not None else len(known) for code in sections
+        ]
+        trusts["_order"] = np.arange(len(trusts))
+        headings = []
+        for section_rank, members in trusts.groupby("_rank", sort=True)["section"]:
+            code = known[section_rank] if section_rank < len(known) else None
             count = len(members)
-            out.append(
+            title = label(labels, code)
+            headings.append(
                 {
                     "kind": "heading",
                     "trust_code": None,
                     "trust_name": None,
                     "section": code or "",
                     "label": f"<b>{title} · {count} trust{'s' if count != 1 else ''}</b>",
+                    "_rank": section_rank,
+                    "_order": -1,
                 }
             )
-            for trust in members.itertuples(index=False):
-                out.append(
-                    {
-                        "kind": "trust",
-                        "trust_code": trust.trust_code,
-                        "trust_name": trust.trust_name,
-                        "section": code or "",
-                        "label": short_name(trust.trust_name),
-                    }
-                )
-    frame = pd.DataFrame(out, columns=["kind", "trust_code", "trust_name", "section", "label"])
+        frame = (
+            pd.concat([pd.DataFrame(headings, columns=trusts.columns), trusts], ignore_index=True)
+            .sort_values(["_rank", "_order"], kind="stable")
+            .drop(columns=["_rank", "_order"])
+            .reset_index(drop=True)
+        )
     frame.insert(0, "y", np.arange(len(frame)))
     return frame
 
@@ -266,7 +281,7 @@ def cp_to_smq_days(episodes: pd.DataFrame) -> pd.Series:
     """Days from first CP entry to first entry into intensive support (SMQ or RSP), per trust
     whose CP entry came first."""
     cp = episodes[episodes["regime"] == "cp"].groupby("trust_code")["start_date"].min()
-    support = episodes[episodes["regime"].isin(INTENSIVE_REGIMES)].groupby("trust_code")["start_date"].min()
+    support = episodes[isin(episodes["regime"], INTENSIVE_REGIMES)].groupby("trust_code")["start_date"].min()
     both = pd.DataFrame({"cp": cp, "smq": support}).dropna()
     both = both[both["cp"] < both["smq"]]
     return (both["smq"] - both["cp"]).dt.days.astype(float)
@@ -280,25 +295,30 @@ def timeline_table_rows(table: pd.DataFrame, rows: pd.DataFrame, show_cp: bool) 
     """Rows of the companion table, in the Gantt's order, with the trust name as a link."""
     order = rows.loc[rows["kind"] == "trust", "trust_code"].tolist()
     frame = table.set_index("trust_code").reindex(order).reset_index()
-    out = []
-    for trust in frame.itertuples(index=False):
-        record = {
-            "trust": trust_link_markdown(trust.trust_code, trust.trust_name),
-            "trust_code": trust.trust_code,
-            "trust_name": trust.trust_name,
-            "evaluation_group": label(GROUP_LABELS, trust.evaluation_group),
-            "trust_type": label(TYPE_LABELS, trust.trust_type),
-            "first_entry": pd.Timestamp(trust.first_entry).date().isoformat(),
-            "smq_episodes": int(trust.smq_episodes),
-            "smq_months": round(months_between(trust.smq_days), 1),
-            "rsp_episodes": int(trust.rsp_episodes),
-            "rsp_months": round(months_between(trust.rsp_days), 1),
-            "now": label(REGIME_SHORT, trust.current_regime, "None")
-            if trust.current_regime != "none"
-            else "Neither",
-        }
-        if show_cp:
-            record["cp_episodes"] = int(trust.cp_episodes)
-            record["cp_months"] = round(months_between(trust.cp_days), 1)
-        out.append(record)
-    return out
+    codes, names = frame["trust_code"].tolist(), frame["trust_name"].tolist()
+    first_entry = pd.to_datetime(frame["first_entry"]).to_numpy().astype("datetime64[D]")
+    columns = {
+        "trust": [trust_link_markdown(c, n) for c, n in zip(codes, names, strict=True)],
+        "trust_code": codes,
+        "trust_name": names,
+        "evaluation_group": [label(GROUP_LABELS, g) for g in frame["evaluation_group"].tolist()],
+        "trust_type": [label(TYPE_LABELS, t) for t in frame["trust_type"].tolist()],
+        "first_entry": np.datetime_as_string(first_entry).tolist(),
+        "smq_episodes": frame["smq_episodes"].astype(int).tolist(),
+        "smq_months": _months(frame["smq_days"]),
+        "rsp_episodes": frame["rsp_episodes"].astype(int).tolist(),
+        "rsp_months": _months(frame["rsp_days"]),
+        "now": [
+            label(REGIME_SHORT, regime, "None") if regime != "none" else "Neither"
+            for regime in frame["current_regime"].tolist()
+        ],
+    }
+    if show_cp:
+        columns["cp_episodes"] = frame["cp_episodes"].astype(int).tolist()
+        columns["cp_months"] = _months(frame["cp_days"])
+    keys = list(columns)
+    return [dict(zip(keys, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+
+
+def _months(days: pd.Series) -> list[float]:
+    return [round(months_between(d), 1) for d in days.tolist()]

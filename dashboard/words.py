@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 
 import pandas as pd
@@ -13,10 +14,18 @@ NAME_LENGTH = 42
 # Words
 
 
+@functools.lru_cache(maxsize=8192)
+def _day_words(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
 def date_words(day) -> str:
     """14 Mar 2016: the way people write dates here (no leading zero)."""
     stamp = pd.Timestamp(day)
-    return f"{stamp.day} {stamp:%b %Y}"
+    if stamp is pd.NaT:
+        raise ValueError(f"no date to write: {day!r}")
+    # a page writes the same few thousand days (month ends, episode dates) request after request
+    return _day_words(stamp.date())
 
 
 def months_between(days: float) -> float:

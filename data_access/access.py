@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from data_access.filters import Filters
-from data_access.frames import lookup
+from data_access.frames import isin, lookup
 from data_access.viewer import Viewer
 from data_access.vocab import CP_GROUPS, PUBLIC_REGIMES
 
@@ -53,7 +53,7 @@ def without_free_text(frame: pd.DataFrame, viewer: Viewer) -> pd.DataFrame:
 
 def visible_episodes(episodes: pd.DataFrame, viewer: Viewer) -> pd.DataFrame:
     """The regime episodes the viewer may see: SMQ and RSP for everyone, CP for those allowed."""
-    keep = episodes["regime"].isin(PUBLIC_REGIMES).to_numpy() | sees_cp(viewer, episodes["trust_code"])
+    keep = isin(episodes["regime"], PUBLIC_REGIMES) | sees_cp(viewer, episodes["trust_code"])
     return without_free_text(episodes[keep], viewer)
 
 
@@ -70,7 +70,7 @@ def visible_dated(
     sees = sees_cp(viewer, frame["trust_code"])
     if sees.all():
         return frame
-    intensive = episodes[episodes["regime"].isin(PUBLIC_REGIMES)]
+    intensive = episodes[isin(episodes["regime"], PUBLIC_REGIMES)]
     first_entry = intensive.groupby("trust_code")["start_date"].min()
     entry = lookup(frame["trust_code"], first_entry)
     dated = frame[date_column]
@@ -78,7 +78,7 @@ def visible_dated(
     after_entry = (dated >= entry).fillna(False).to_numpy(dtype=bool)
     undated_ok = ~has_date & entry.notna().to_numpy()
     in_cp = np.zeros(len(frame), dtype=bool)
-    cp = episodes[(episodes["regime"] == "cp") & episodes["trust_code"].isin(frame["trust_code"].unique())]
+    cp = episodes[(episodes["regime"] == "cp") & isin(episodes["trust_code"], frame["trust_code"].unique())]
     if not cp.empty:
         # One comparison per CP episode, vectorised over the rows of that trust.
         codes = frame["trust_code"].to_numpy()

@@ -27,6 +27,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from data_access.frames import isin
 from data_access.vocab import GROUPS, INTENSIVE_REGIMES, RATING_RANK, SPELL_GAP_DAYS
 
 PROLONGED_DAYS = 730
@@ -84,7 +85,7 @@ def intensive_spells(episodes: pd.DataFrame, as_of: date | None = None) -> pd.Da
 
 
 def _spells(episodes: pd.DataFrame) -> pd.DataFrame:
-    part = episodes[episodes["regime"].isin(INTENSIVE_REGIMES)]
+    part = episodes[isin(episodes["regime"], INTENSIVE_REGIMES)]
     if part.empty:
         return pd.DataFrame(
             {
@@ -108,19 +109,31 @@ def _spells(episodes: pd.DataFrame) -> pd.DataFrame:
     latest_before = ends.groupby(part["trust_code"]).cummax().groupby(part["trust_code"]).shift()
     new_spell = latest_before.isna() | (part["start_date"] > latest_before + gap)
     number = new_spell.cumsum().to_numpy()
-    grouped = part.assign(end_or_far=ends).groupby(number, sort=False)
+    # grouped by a column: grouping by an array makes pandas look it up as a label first, and
+    # print it into the KeyError it then discards (a third of the time here)
+    grouped = part.assign(end_or_far=ends, spell_number=number).groupby("spell_number", sort=False)
     spells = pd.DataFrame(
         {
             "trust_code": grouped["trust_code"].first(),
             "start_date": grouped["start_date"].first(),
             "end": grouped["end_or_far"].max(),
             "episodes": grouped.size(),
-            "regimes": grouped["regime"].agg(lambda regimes: "+".join(dict.fromkeys(regimes))),
+            "regimes": _regimes_in_order(part["regime"], number),
         }
     )
     spells["spell"] = spells.groupby("trust_code").cumcount() + 1
     spells["end_date"] = spells["end"].where(spells["end"] != pd.Timestamp(far), pd.NaT)
     return spells[SPELL_COLUMNS].reset_index(drop=True)
+
+
+def _regimes_in_order(regimes: pd.Series, spell: np.ndarray) -> pd.Series:
+    """Per spell number, its regimes in the order first met, joined with "+" ("smq+rsp")."""
+    joined: dict[int, list[str]] = {}
+    for number, regime in zip(spell.tolist(), regimes.tolist(), strict=True):
+        seen = joined.setdefault(number, [])
+        if regime not in seen:
+            seen.append(regime)
+    return pd.Series({number: "+".join(names) for number, names in joined.items()}, dtype="str")
 
 
 def episode_days(start: pd.Series, end: pd.Series, as_of: date) -> pd.Series:

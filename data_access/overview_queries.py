@@ -19,6 +19,7 @@ from data_access import models, queries
 from data_access.cache import memoized
 from data_access.db import connect, get_engine
 from data_access.filters import Filters
+from data_access.frames import isin
 from data_access.viewer import Viewer
 
 PERIOD_STEP_MONTHS: dict[str, int] = {"monthly": 1, "quarterly": 3, "annual": 12}
@@ -57,14 +58,14 @@ def coverage_from_counts(
         if metric.metric_id not in spans.index:
             continue
         types = set(metric.applies_to_types or ())
-        applies = trusts if not types else trusts[trusts["trust_type"].isin(types)]
+        applies = trusts if not types else trusts[isin(trusts["trust_type"], types)]
         codes = set(applies["trust_code"])
         if not codes:
             continue
         span = spans.loc[metric.metric_id]
         periods = expected_periods(span["first_period"], span["last_period"], metric.frequency)
         per_year = pd.Series(periods.year).value_counts().sort_index()
-        mine = counts[(counts["metric_id"] == metric.metric_id) & counts["trust_code"].isin(codes)]
+        mine = counts[(counts["metric_id"] == metric.metric_id) & isin(counts["trust_code"], codes)]
         observed = mine.groupby("year")["observed"].sum()
         for year, n_periods in per_year.items():
             expected = len(codes) * int(n_periods)
@@ -197,9 +198,9 @@ def trusts_without_ratings_from(trusts: pd.DataFrame, ratings: pd.DataFrame) -> 
     overall = set(ratings.loc[ratings["domain"] == "overall", "trust_code"])
     any_rating = set(ratings["trust_code"])
     frame = trusts.loc[
-        ~trusts["trust_code"].isin(overall), ["trust_code", "trust_name", "trust_type", "region"]
+        ~isin(trusts["trust_code"], overall), ["trust_code", "trust_name", "trust_type", "region"]
     ].copy()
-    frame["any_domain_rating"] = frame["trust_code"].isin(any_rating)
+    frame["any_domain_rating"] = isin(frame["trust_code"], any_rating)
     return frame.sort_values("trust_name").reset_index(drop=True)
 
 

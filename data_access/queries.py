@@ -21,7 +21,7 @@ from data_access import access, models
 from data_access.cache import TtlValue, memoized
 from data_access.db import connect, database_url, read_frame, reading_through
 from data_access.filters import Filters, KnownValues
-from data_access.frames import lookup
+from data_access.frames import isin, lookup
 from data_access.groups import clip_to_as_of, derive_groups, episode_days, intensive_spells
 from data_access.snapshot import snapshotted
 from data_access.viewer import Viewer
@@ -332,17 +332,17 @@ def _trusts(viewer: Viewer, filters: Filters, version: str, as_of_date: date) ->
     base = _visible_trusts(viewer, version, as_of_date)
     keep = np.ones(len(base), dtype=bool)
     if filters.types:
-        keep &= base["trust_type"].isin(filters.types).to_numpy()
+        keep &= isin(base["trust_type"], filters.types)
     if filters.groups:
-        keep &= base["evaluation_group"].isin(filters.groups).to_numpy()
+        keep &= isin(base["evaluation_group"], filters.groups)
     if filters.regions:
-        keep &= base["region"].isin(filters.regions).to_numpy()
+        keep &= isin(base["region"], filters.regions)
     if filters.icbs:
-        keep &= base["icb"].isin(filters.icbs).to_numpy()
+        keep &= isin(base["icb"], filters.icbs)
     if filters.entered or filters.exited:
         keep &= _in_cohort(viewer, base, filters, version, as_of_date)
     if filters.trusts:
-        keep &= base["trust_code"].isin(filters.trusts).to_numpy()
+        keep &= isin(base["trust_code"], filters.trusts)
     if filters.regimes:
         window = _visible_episodes(viewer, version, as_of_date)
         if filters.date_from is not None:
@@ -354,10 +354,10 @@ def _trusts(viewer: Viewer, filters: Filters, version: str, as_of_date: date) ->
         in_regime = np.zeros(len(base), dtype=bool)
         for regime in filters.regimes:
             if regime == "none":
-                in_regime |= ~base["trust_code"].isin(window["trust_code"]).to_numpy()
+                in_regime |= ~isin(base["trust_code"], window["trust_code"])
             else:
                 codes = window.loc[window["regime"] == regime, "trust_code"]
-                in_regime |= base["trust_code"].isin(codes).to_numpy()
+                in_regime |= isin(base["trust_code"], codes)
         keep &= in_regime
     return base.loc[keep].reset_index(drop=True)
 
@@ -424,7 +424,7 @@ def _in_window(frame: pd.DataFrame, start: str, end: str | None, filters: Filter
 def _episodes(viewer: Viewer, filters: Filters, version: str, as_of_date: date) -> pd.DataFrame:
     codes = set(_trusts(viewer, filters, version, as_of_date)["trust_code"])
     episodes = _visible_episodes(viewer, version, as_of_date)
-    episodes = _in_window(episodes[episodes["trust_code"].isin(codes)], "start_date", "end_date", filters)
+    episodes = _in_window(episodes[isin(episodes["trust_code"], codes)], "start_date", "end_date", filters)
     episodes = episodes.copy()
     episodes["days"] = episode_days(episodes["start_date"], episodes["end_date"], as_of_date)
     episodes["ongoing"] = episodes["end_date"].isna()
@@ -445,9 +445,9 @@ def _ratings(
 ) -> pd.DataFrame:
     codes = set(_trusts(viewer, filters, version, as_of_date)["trust_code"])
     frame = _all_ratings(version)
-    keep = frame["trust_code"].isin(codes).to_numpy().copy()
+    keep = isin(frame["trust_code"], codes).copy()
     if domains:
-        keep &= frame["domain"].isin(domains).to_numpy()
+        keep &= isin(frame["domain"], domains)
     if filters.date_from is not None:
         keep &= (frame["publication_date"] >= pd.Timestamp(filters.date_from)).to_numpy()
     if filters.date_to is not None:
@@ -587,7 +587,7 @@ def _metric_values(
         if filters.date_to is not None:
             keep &= (frame["period_start"] <= pd.Timestamp(filters.date_to)).to_numpy()
         if not all_trusts:
-            keep &= frame["trust_code"].isin(set(selected)).to_numpy()
+            keep &= isin(frame["trust_code"], set(selected))
         frame = frame[keep]
         if len(metric_ids) > 1:
             frame = frame.sort_values(["trust_code", "metric_id", "period_start"], kind="stable")
@@ -607,7 +607,7 @@ def _metric_values(
         stmt = stmt.where(and_(*conditions))
     frame = _dates(_read(stmt.order_by(v.trust_code, v.metric_id, v.period_start)), "period_start")
     if not all_trusts and len(selected) > 500:
-        frame = frame[frame["trust_code"].isin(set(selected))]
+        frame = frame[isin(frame["trust_code"], set(selected))]
     return frame.reset_index(drop=True)
 
 
@@ -623,7 +623,7 @@ def metric_values(
 def _interventions(viewer: Viewer, filters: Filters, version: str, as_of_date: date) -> pd.DataFrame:
     codes = set(_trusts(viewer, filters, version, as_of_date)["trust_code"])
     frame = _visible_interventions(viewer, version, as_of_date)
-    frame = frame[frame["trust_code"].isin(codes)]
+    frame = frame[isin(frame["trust_code"], codes)]
     return _in_window(frame, "start_date", "end_date", filters).reset_index(drop=True)
 
 
@@ -637,7 +637,7 @@ def interventions(viewer: Viewer, filters: Filters | None = None) -> pd.DataFram
 def _costs(viewer: Viewer, filters: Filters, version: str, as_of_date: date) -> pd.DataFrame:
     codes = set(_trusts(viewer, filters, version, as_of_date)["trust_code"])
     frame = _visible_costs(viewer, version, as_of_date)
-    frame = frame[frame["trust_code"].isin(codes)]
+    frame = frame[isin(frame["trust_code"], codes)]
     return _in_window(frame, "period_start", None, filters).reset_index(drop=True)
 
 

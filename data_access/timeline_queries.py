@@ -60,7 +60,8 @@ def monthly_regime_counts(
         return pd.DataFrame(columns=COUNT_COLUMNS)
     days = months["counted_on"].to_numpy(dtype="datetime64[ns]")
     parts = []
-    present = [r for r in REGIME_ORDER if r in set(episodes["regime"])]
+    found = set(episodes["regime"].unique().tolist())
+    present = [r for r in REGIME_ORDER if r in found]
     for regime in present:
         part = episodes[episodes["regime"] == regime]
         start = pd.to_datetime(part["start_date"]).to_numpy(dtype="datetime64[ns]")
@@ -69,13 +70,16 @@ def monthly_regime_counts(
         active = (start[:, None] <= days[None, :]) & (end[:, None] > days[None, :])
         # Episodes of one regime never overlap for a trust (the importer rejects that), but
         # count trusts rather than episodes all the same.
-        per_trust = pd.DataFrame(active).groupby(part["trust_code"].to_numpy()).any()
+        trust, _ = pd.factorize(part["trust_code"])
+        order = np.argsort(trust, kind="stable")
+        firsts = np.flatnonzero(np.diff(trust[order], prepend=-1))  # each trust's first row
+        per_trust = np.logical_or.reduceat(active[order], firsts, axis=0)
         parts.append(
             pd.DataFrame(
                 {
                     "month": months["month"],
                     "regime": regime,
-                    "trusts": per_trust.sum(axis=0).to_numpy().astype(int),
+                    "trusts": per_trust.sum(axis=0).astype(int),
                     "counted_on": months["counted_on"],
                 }
             )

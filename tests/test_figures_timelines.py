@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from dashboard import timelines as tl
@@ -244,7 +245,8 @@ def trace(fig, **meta):
 
 def test_gantt_draws_bars_markers_and_ongoing_arrows_in_few_traces(table):
     rows = tl.gantt_rows(table, "first_entry", "group")
-    fig = tlf.gantt_figure(rows, EPISODES, RATINGS, INTERVENTIONS, AS_OF, show_cp=True)
+    # a plain dict, which Plotly must read as a valid figure
+    fig = go.Figure(tlf.gantt_figure(rows, EPISODES, RATINGS, INTERVENTIONS, AS_OF, show_cp=True))
     assert len(fig.data) <= 9
     smq = trace(fig, kind="episode", regime="smq")
     cp = trace(fig, kind="episode", regime="cp")
@@ -270,7 +272,7 @@ def test_gantt_draws_bars_markers_and_ongoing_arrows_in_few_traces(table):
 def test_gantt_without_cp_names_no_cp():
     public = EPISODES[EPISODES["regime"] == "smq"]
     rows = tl.gantt_rows(tl.trust_timeline_table(TRUSTS, public), "first_entry", "group")
-    fig = tlf.gantt_figure(rows, public, RATINGS, INTERVENTIONS, AS_OF, show_cp=False)
+    fig = go.Figure(tlf.gantt_figure(rows, public, RATINGS, INTERVENTIONS, AS_OF, show_cp=False))
     assert trace(fig, kind="episode", regime="cp") is None
     assert "CP" not in fig.layout.title.text
     assert not any("Challenged" in (t.name or "") for t in fig.data)
@@ -278,7 +280,7 @@ def test_gantt_without_cp_names_no_cp():
 
 def test_empty_gantt_and_counts_explain_themselves():
     rows = tl.gantt_rows(tl.trust_timeline_table(TRUSTS, EPISODES.iloc[0:0]), "first_entry", "group")
-    fig = tlf.gantt_figure(rows, EPISODES.iloc[0:0], RATINGS, INTERVENTIONS, AS_OF, show_cp=False)
+    fig = go.Figure(tlf.gantt_figure(rows, EPISODES.iloc[0:0], RATINGS, INTERVENTIONS, AS_OF, show_cp=False))
     assert fig.layout.meta["empty"] and "No trust" in fig.layout.annotations[0].text
     assert "CP" not in fig.layout.annotations[0].text
     empty_counts = tlf.counts_figure(monthly_regime_counts(EPISODES.iloc[0:0], AS_OF), AS_OF, show_cp=True)

@@ -21,6 +21,7 @@ from dashboard.labels import (
     VARIATION_LABELS,
     polarity_words,
 )
+from data_access.frames import isin
 from data_access.vocab import GROUPS, TRUST_TYPES
 
 MAX_LINES = 60
@@ -81,7 +82,7 @@ def same_period_line(panel: effects.Panel, codes: set[str] | list[str]) -> tuple
     them with a value that month of their comparators' mean in the calendar month it falls in
     (``value``), with how many treated trusts that is (``trusts``); and how many comparator
     trusts gave a value to it."""
-    rows = panel.rows[panel.rows["trust_code"].isin(set(codes))]
+    rows = panel.rows[isin(panel.rows["trust_code"], set(codes))]
     if rows.empty:
         return pd.DataFrame({"x": pd.Series([], dtype="int64"), "value": [], "trusts": []}), 0
     grouped = rows.groupby("months_from_event")
