@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import plotly.graph_objects as go
-from dash import Input, Output, callback, dcc
+from dash import ClientsideFunction, Input, Output, callback, clientside_callback, dcc
 from dash.development.base_component import Component
 from dash.exceptions import PreventUpdate
 from plotly.io.json import to_json_plotly
@@ -68,6 +68,13 @@ def db_safe(fallback: Callable[[], Any]) -> Callable:
         return wrapper
 
     return decorate
+
+
+def deferred_copy(target: Output, source: Input) -> None:
+    """`target` takes `source`'s value once the browser is next idle, after the charts have drawn
+    (assets/zz-js/when-idle.js), at no request: for what the first paint does not need and would
+    otherwise hold up on the same thread."""
+    clientside_callback(ClientsideFunction("smq", "whenIdle"), target, source)
 
 
 def _answer_key(name: str, who: Viewer, filters: Filters, path_args: dict) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dash import Input, Output, clientside_callback, no_update
 
-from callbacks.common import content_callback
+from callbacks.common import content_callback, deferred_copy
 from callbacks.urlsync import UrlField, register_url_sync
 from dashboard import theme, timelines
 from dashboard.figures import timelines as figures
@@ -48,7 +48,7 @@ def _gantt_fallback():
 @content_callback(
     Output(Ids.GANTT, "figure"),
     Output(Ids.GANTT, "style"),
-    Output(Ids.TABLE, "rowData"),
+    Output(Ids.TABLE_ROWS, "data"),
     Output(Ids.TABLE, "style"),
     Output(Ids.GANTT_NOTE, "children"),
     fallback=_gantt_fallback,
@@ -75,6 +75,11 @@ def update_gantt(filters: Filters, who: Viewer):
         table_style,
         gantt_note(len(table), shown, as_of),
     )
+
+
+# The table takes its rows once the charts have drawn: laying out a grid of hundreds of rows would
+# otherwise come first, on the same thread.
+deferred_copy(Output(Ids.TABLE, "rowData"), Input(Ids.TABLE_ROWS, "data"))
 
 
 # A click anywhere on a trust's row opens its page; the query string stays as it is. In the

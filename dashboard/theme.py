@@ -329,6 +329,10 @@ def date_axis(**overrides: Any) -> dict[str, Any]:
 def _axis() -> dict[str, Any]:
     return {
         "automargin": True,
+        # Plotly's default ("hide past div") measures every tick label in the browser to hide the
+        # ones reaching past the chart: with a hundred trust names that was most of a chart's
+        # drawing time, and automargin (or a margin set to fit) already keeps them inside.
+        "ticklabeloverflow": "allow",
         "gridcolor": GRID_COLOUR,
         "linecolor": AXIS_LINE_COLOUR,
         "zerolinecolor": "#AEB7BD",

@@ -33,7 +33,9 @@ ROW_HEIGHT_PX = 20
 # The chart draws at most this many trusts (in the chosen order); the table below lists them all.
 # Beyond it a chart is taller than anyone reads and slow to draw (every name is measured).
 GANTT_MAX_TRUSTS = 120
-GANTT_TOP_PX = 120
+# The title, a legend of up to three rows and the dates: room enough on a laptop's screen that
+# the x-axis's automargin does not have to grow it (and draw the chart a second time).
+GANTT_TOP_PX = 140
 GANTT_BOTTOM_PX = 24
 
 

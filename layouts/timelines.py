@@ -35,6 +35,8 @@ class Ids:
     SORT = "timelines-sort"
     ROWS = "timelines-rows"
     TABLE = "timelines-table"
+    # The table's rows, handed to the grid once the charts have drawn (callbacks.timelines).
+    TABLE_ROWS = "timelines-table-rows"
 
 
 def kpi_cards(kpis: list[Kpi]) -> list:
@@ -205,6 +207,7 @@ def layout(filters: Filters, viewer: Viewer, notices: list[str], query: str = ""
                         "The same trusts in the same order; the name opens the trust's page.",
                         className="smq-muted smq-small",
                     ),
+                    dcc.Store(id=Ids.TABLE_ROWS, data=[]),
                     dag.AgGrid(
                         id=Ids.TABLE,
                         columnDefs=_table_columns(show_cp),

@@ -6,6 +6,7 @@ and counts no CP month; with `show_cp=False` no title or legend names CP.
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 import numpy as np
@@ -21,6 +22,7 @@ from dashboard.labels import (
     STATUS_LABELS,
     label,
 )
+from dashboard.text_width import text_width
 from dashboard.timelines import GANTT_BOTTOM_PX, GANTT_TOP_PX, gantt_height
 from dashboard.words import date_words, period_words
 from data_access.frames import isin
@@ -334,6 +336,15 @@ def _intervention_trace(interventions: pd.DataFrame, y: pd.Series) -> list[dict]
     ]
 
 
+GANTT_LABEL_SIZE = 12
+GANTT_LABEL_PAD_PX = 12  # from the axis to a label's end, and a little to spare
+
+
+def _label_margin(labels: list[str]) -> int:
+    widest = max((text_width(text, GANTT_LABEL_SIZE) for text in labels), default=0.0)
+    return math.ceil(widest) + GANTT_LABEL_PAD_PX
+
+
 def gantt_figure(
     rows: pd.DataFrame,
     episodes: pd.DataFrame,
@@ -397,7 +408,9 @@ def gantt_figure(
         shapes=shapes,
         barmode="overlay",
         hovermode="closest",
-        margin={"t": GANTT_TOP_PX, "b": GANTT_BOTTOM_PX, "l": 8, "r": 16},
+        # The left margin fits the longest row label, worked out here: Plotly's automargin would
+        # measure every name in the browser and then draw the chart a second time.
+        margin={"t": GANTT_TOP_PX, "b": GANTT_BOTTOM_PX, "l": _label_margin(rows["label"].tolist()), "r": 16},
         legend={
             "orientation": "h",
             "yref": "container",
@@ -416,6 +429,7 @@ def gantt_figure(
             hoverformat="%-d %b %Y",
         ),
         yaxis={
+            "automargin": False,
             "tickmode": "array",
             "tickvals": rows["y"].tolist(),
             "ticktext": rows["label"].tolist(),
@@ -425,7 +439,7 @@ def gantt_figure(
             "ticks": "",
             "title": {"text": None},
             "fixedrange": True,
-            "tickfont": {"size": 12, "color": theme.TEXT_COLOUR},
+            "tickfont": {"size": GANTT_LABEL_SIZE, "color": theme.TEXT_COLOUR},
             "showspikes": True,
             "spikemode": "toaxis",
             "spikesnap": "data",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.helpers import axe_violations, current_query, goto, login, wait_idle
 
@@ -104,3 +105,23 @@ def test_public_filter_bar_offers_no_cp_choices(page, app_server):
     options = page.locator(".dash-dropdown-option").all_inner_texts()
     page.keyboard.press("Escape")
     assert options and not any("Challenged" in o for o in options)
+
+
+def test_the_trust_search_keeps_the_url_trust_and_finds_others(page, app_server):
+    # Its options reach the dropdown after the page has drawn (callbacks/shell.py): until then it
+    # must keep the trust the URL names, and then show that trust by name.
+    code = app_server.director_trusts[0]
+    goto(page, app_server, f"/trajectories?trust={code}")
+    trust = page.locator("#filter-trust")
+    expect(trust).to_contain_text(f"({code})", timeout=15_000)
+    assert f"trust={code}" in current_query(page)
+
+    trust.click()
+    page.keyboard.type("NHS")
+    others = page.locator(".dash-dropdown-option").filter(has_not_text=f"({code})")
+    other = others.first.inner_text().strip()
+    others.first.click()
+    chosen = other.rsplit("(", 1)[1].rstrip(")")
+    page.wait_for_function(f"() => window.location.search.includes('trust={chosen}')")
+    wait_idle(page)
+    expect(trust).to_contain_text(f"({chosen})")

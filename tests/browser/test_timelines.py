@@ -154,6 +154,32 @@ def test_the_table_shows_its_rows_at_any_width(page, app_server, width):
     expect(header).to_have_text("Trust", use_inner_text=True, timeout=20_000)
 
 
+@pytest.mark.parametrize("width", [1280, 800])
+def test_every_row_label_shows_whole_beside_the_bars(page, app_server, width):
+    # The left margin is worked out from the labels' widths (dashboard/text_width.py), not
+    # measured by Plotly: a name clipped by the chart's edge, or running under the bars, is wrong.
+    page.set_viewport_size({"width": width, "height": 800})
+    goto(page, app_server, "/timelines?rows=group&sort=name")
+    page.wait_for_selector(f"#{GANTT} .ytick text")
+    found = page.evaluate(
+        """(id) => {
+            const root = document.getElementById(id);
+            const chart = root.getBoundingClientRect();
+            const plot = root.querySelector('.nsewdrag').getBoundingClientRect();
+            return [...root.querySelectorAll('.ytick text')].map(t => {
+                const box = t.getBoundingClientRect();
+                return {text: t.textContent, left: box.left - chart.left, gap: plot.left - box.right};
+            });
+        }""",
+        GANTT,
+    )
+    assert len(found) > 3
+    clipped = [f["text"] for f in found if f["left"] < 0]
+    under_the_bars = [f["text"] for f in found if f["gap"] < 0]
+    assert not clipped and not under_the_bars, (clipped, under_the_bars)
+    assert min(f["left"] for f in found) < 40  # the margin is no wider than the longest label needs
+
+
 def test_the_table_lists_the_chart_trusts_in_order_with_links(page, app_server):
     goto(page, app_server, "/timelines?rows=none&sort=time_in_regime")
     page.wait_for_selector("#timelines-table a[href^='/trust/']")
