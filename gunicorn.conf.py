@@ -40,7 +40,10 @@ def post_worker_init(worker):
 
 
 def worker_exit(server, worker):
-    """A worker leaving (recycled, or stopped) hands its unfinished findings packs to the others."""
-    from smq_monitor.web import report_jobs
+    """A worker leaving (recycled, or stopped) lets its table warmer finish (a worker leaving
+    in the middle of it can hang: smq_monitor.web.warmup.stop) and hands its unfinished findings
+    packs to the others."""
+    from smq_monitor.web import report_jobs, warmup
 
+    warmup.stop()
     report_jobs.hand_back_jobs()

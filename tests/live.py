@@ -110,9 +110,11 @@ def start_gunicorn(env: dict, folder: Path, workers: int = 2) -> tuple[subproces
 
 
 def stop(process: subprocess.Popen) -> None:
+    # Longer than gunicorn's graceful_timeout (30 s): a master killed sooner leaves behind any
+    # worker it was still waiting for.
     process.terminate()
     try:
-        process.wait(timeout=15)
+        process.wait(timeout=45)
     except subprocess.TimeoutExpired:
         process.kill()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 from sqlalchemy import event
@@ -112,3 +113,44 @@ def test_a_worker_starts_one_watcher_and_none_when_warming_is_off(dash_app):
         if first is not None:
             first.stop()
         warmup._watchers.clear()
+
+
+def _busy_watcher(monkeypatch, seconds: float) -> tuple[warmup.Watcher, dict]:
+    """A watcher in this process whose warming takes `seconds`, already under way."""
+    seen = {"started": 0.0, "finished": 0.0}
+    versions = iter(f"v{i}" for i in range(1_000_000))
+    monkeypatch.setattr(warmup.queries, "data_version", lambda: next(versions))
+
+    def slow_warm() -> str:
+        seen["started"] = time.monotonic()
+        time.sleep(seconds)
+        seen["finished"] = time.monotonic()
+        return "v"
+
+    monkeypatch.setattr(warmup.queries, "warm", slow_warm)
+    watcher = warmup.Watcher(interval=0.01)
+    monkeypatch.setitem(warmup._watchers, os.getpid(), watcher.start())
+    deadline = time.monotonic() + 10
+    while not seen["started"] and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert seen["started"], "the watcher never started warming"
+    return watcher, seen
+
+
+def test_a_leaving_worker_waits_for_the_warming_under_way(monkeypatch):
+    # gunicorn's worker_exit calls warmup.stop: leaving while the warmer is inside pyarrow can
+    # hang the worker at exit (see warmup.stop).
+    watcher, seen = _busy_watcher(monkeypatch, 0.5)
+    assert warmup.stop(timeout=10) is True
+    assert seen["finished"] and not watcher._thread.is_alive()
+    assert os.getpid() not in warmup._watchers
+    assert warmup.stop() is True  # nothing left to stop
+
+
+def test_a_warming_longer_than_the_wait_is_left_and_said(monkeypatch, caplog):
+    watcher, seen = _busy_watcher(monkeypatch, 1.5)
+    started = time.monotonic()
+    assert warmup.stop(timeout=0.2) is False
+    assert time.monotonic() - started < 1.0 and not seen["finished"]
+    assert "still busy" in caplog.text
+    watcher._thread.join(timeout=5)

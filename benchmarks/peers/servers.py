@@ -103,8 +103,10 @@ def start_gunicorn(
     raise RuntimeError(f"{name} did not answer {health} within {boot_seconds:.0f} s:\n{server.log_tail()}")
 
 
-def stop(server: Server, timeout: float = 30) -> None:
-    """Stop the server through the pid its pid file names (the master we started), then wait."""
+def stop(server: Server, timeout: float = 45) -> None:
+    """Stop the server through the pid its pid file names (the master we started), then wait:
+    longer than gunicorn's graceful_timeout (30 s), since a master killed sooner leaves behind any
+    worker it was still waiting for."""
     pid = None
     if server.pid_file.exists():
         text = server.pid_file.read_text().strip()

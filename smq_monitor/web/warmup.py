@@ -31,9 +31,13 @@ class Watcher:
         self._thread.start()
         return self
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 30) -> bool:
+        """Stop watching and wait (up to `timeout` s) for a warming under way to finish; True
+        when the thread has ended."""
         self._stop.set()
-        self._thread.join(timeout=30)
+        if self._thread.is_alive():
+            self._thread.join(timeout=timeout)
+        return not self._thread.is_alive()
 
     def tick(self) -> None:
         version = queries.data_version()
@@ -70,3 +74,20 @@ def start(app: Flask) -> Watcher | None:
         if os.getpid() not in _watchers:
             _watchers[os.getpid()] = Watcher().start()
         return _watchers[os.getpid()]
+
+
+def stop(timeout: float = 15) -> bool:
+    """Stop this process's watcher, waiting for a warming under way (gunicorn's `worker_exit`).
+
+    A worker must not leave while the watcher is inside pyarrow: at exit Arrow's thread pool shuts
+    down from the C exit handlers and waits for its tasks, while the watcher, a daemon thread,
+    waits on a task that pool never runs, and the worker hangs until its master kills it
+    (`graceful_timeout`). The wait here is shorter than that timeout."""
+    with _lock:
+        watcher = _watchers.pop(os.getpid(), None)
+    if watcher is None:
+        return True
+    stopped = watcher.stop(timeout)
+    if not stopped:
+        log.warning("the table warmer was still busy after %.0f s; leaving without it", timeout)
+    return stopped
