@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.labels import GROUP_LABELS, REGIME_SHORT, TYPE_LABELS, label, trust_link_markdown
-from dashboard.words import date_words, months_between, short_name
+from dashboard.words import date_words, iso_days, months_between, short_name
 from data_access.frames import isin
 from data_access.groups import intensive_spells
 from data_access.vocab import GROUPS, INTENSIVE_REGIMES, TRUST_TYPES
@@ -149,14 +149,11 @@ def gantt_rows(table: pd.DataFrame, sort: str = DEFAULT_SORT, rows: str = DEFAUL
         rank = {code: i for i, code in enumerate(known)}
         trusts["section"] = [code or "" for code in sections]
         # sections in their order (one without a value last), each trust keeping its place
-        trusts["_rank"] = [
-            rank.get(code, len(known)) if code is not None else len(known) for code in sections
-        ]
+        trusts["_rank"] = [rank.get(code, len(known)) for code in sections]
         trusts["_order"] = np.arange(len(trusts))
         headings = []
-        for section_rank, members in trusts.groupby("_rank", sort=True)["section"]:
+        for section_rank, count in trusts["_rank"].value_counts().sort_index().items():
             code = known[section_rank] if section_rank < len(known) else None
-            count = len(members)
             title = label(labels, code)
             headings.append(
                 {
@@ -298,14 +295,13 @@ def timeline_table_rows(table: pd.DataFrame, rows: pd.DataFrame, show_cp: bool) 
     order = rows.loc[rows["kind"] == "trust", "trust_code"].tolist()
     frame = table.set_index("trust_code").reindex(order).reset_index()
     codes, names = frame["trust_code"].tolist(), frame["trust_name"].tolist()
-    first_entry = pd.to_datetime(frame["first_entry"]).to_numpy().astype("datetime64[D]")
     columns = {
         "trust": [trust_link_markdown(c, n) for c, n in zip(codes, names, strict=True)],
         "trust_code": codes,
         "trust_name": names,
         "evaluation_group": [label(GROUP_LABELS, g) for g in frame["evaluation_group"].tolist()],
         "trust_type": [label(TYPE_LABELS, t) for t in frame["trust_type"].tolist()],
-        "first_entry": np.datetime_as_string(first_entry).tolist(),
+        "first_entry": iso_days(frame["first_entry"]),
         "smq_episodes": frame["smq_episodes"].astype(int).tolist(),
         "smq_months": _months(frame["smq_days"]),
         "rsp_episodes": frame["rsp_episodes"].astype(int).tolist(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 DAYS_PER_MONTH = 30.4375
@@ -26,6 +27,13 @@ def date_words(day) -> str:
         raise ValueError(f"no date to write: {day!r}")
     # a page writes the same few thousand days (month ends, episode dates) request after request
     return _day_words(stamp.date())
+
+
+def iso_days(values) -> list[str | None]:
+    """Dates as ISO days ("2016-03-14", None where missing), the whole column at once: how the
+    charts and tables send dates, rather than one value at a time in the JSON encoder."""
+    days = pd.to_datetime(pd.Series(values)).to_numpy().astype("datetime64[D]")
+    return [None if text == "NaT" else text for text in np.datetime_as_string(days).tolist()]
 
 
 def months_between(days: float) -> float:

@@ -445,7 +445,7 @@ def _ratings(
 ) -> pd.DataFrame:
     codes = set(_trusts(viewer, filters, version, as_of_date)["trust_code"])
     frame = _all_ratings(version)
-    keep = isin(frame["trust_code"], codes).copy()
+    keep = isin(frame["trust_code"], codes)
     if domains:
         keep &= isin(frame["domain"], domains)
     if filters.date_from is not None:

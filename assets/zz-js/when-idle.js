@@ -1,6 +1,6 @@
 /* Clientside callbacks that hand a component data it does not need for the first paint: the
  * value passes through once the browser is next idle (after the charts have drawn), or after
- * `timeout` ms at the latest. Dash waits for the promise and then sets the output.
+ * 1.5 s at the latest. Dash waits for the promise and then sets the output.
  * Used as ClientsideFunction("smq", "whenIdle") (see callbacks/common.py: deferred_copy).
  */
 (function () {

@@ -24,7 +24,7 @@ from dashboard.labels import (
 )
 from dashboard.text_width import text_width
 from dashboard.timelines import GANTT_BOTTOM_PX, GANTT_TOP_PX, gantt_height
-from dashboard.words import date_words, period_words
+from dashboard.words import date_words, iso_days, period_words
 from data_access.frames import isin
 from data_access.vocab import INTENSIVE_REGIMES, SPELL_GAP_DAYS
 
@@ -65,7 +65,7 @@ def counts_chart(counts: pd.DataFrame, as_of: date, show_cp: bool) -> dict:
         if part.empty or (regime == "cp" and not show_cp):
             continue
         words = COUNT_WORDS[regime]
-        months = _dates(part["month"])
+        months = iso_days(part["month"])
         trusts = part["trusts"].astype(int).tolist()
         data.append(
             {
@@ -160,12 +160,6 @@ def gantt_title(show_cp: bool) -> str:
     return "SMQ, RSP and CP episodes of each trust" if show_cp else "SMQ and RSP episodes of each trust"
 
 
-def _dates(values: pd.Series) -> list[str | None]:
-    """Dates as plotly reads them, written once here rather than per value by the JSON encoder."""
-    days = pd.to_datetime(values).to_numpy().astype("datetime64[D]")
-    return [None if text == "NaT" else text for text in np.datetime_as_string(days).tolist()]
-
-
 def _labels(values: pd.Series, labels: dict[str, str], default: str = "Unknown") -> list[str]:
     """`label` of each value, worked out once per distinct value."""
     values_list = values.tolist()
@@ -188,7 +182,7 @@ def _marks(frame: pd.DataFrame, y: pd.Series, date_column: str) -> dict[str, np.
     return {
         "code": codes,
         "y": np.array([rows[code] for code in codes.tolist()], dtype=float),
-        "x": np.array(_dates(frame[date_column]), dtype=object),
+        "x": np.array(iso_days(frame[date_column]), dtype=object),
     }
 
 
