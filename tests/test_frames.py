@@ -31,6 +31,7 @@ def test_isin_matches_pandas(column, values, given_as):
     expected = text.isin(list(wanted) if given_as == "set" else wanted).to_numpy(dtype=bool)
     found = isin(text, wanted)
     assert found.dtype == bool and found.shape == (len(column),)
+    assert found.flags.writeable  # callers narrow it in place (keep &= ...)
     np.testing.assert_array_equal(found, expected)
 
 
@@ -38,7 +39,9 @@ def test_isin_matches_pandas(column, values, given_as):
     "column", [pd.Series([1, 2, 3]), pd.Series(["a", "b", None], dtype=object), pd.Index(["a", "b", "c"])]
 )
 def test_isin_other_columns_as_pandas(column):
-    np.testing.assert_array_equal(isin(column, ["a", 2]), np.asarray(column.isin(["a", 2]), dtype=bool))
+    found = isin(column, ["a", 2])
+    np.testing.assert_array_equal(found, np.asarray(column.isin(["a", 2]), dtype=bool))
+    found &= False  # writable, whatever pandas hands out
 
 
 def test_isin_of_nothing_is_all_false():
